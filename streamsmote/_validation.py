@@ -1,0 +1,416 @@
+"""Input and parameter checks whose error messages say what to do.
+
+Sections
+--------
+* Chunk checks: what every ``(X, y)`` chunk read from a source must satisfy
+  (:class:`ChunkChecker`, :func:`check_chunksize`, :func:`check_target_column`).
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+# =============================================================================================
+# Chunk checks (used by streamsmote.sources)
+# =============================================================================================
+
+# numpy dtype kinds accepted as features: bool, signed int, unsigned int, float.
+_NUMERIC_KINDS = "biuf"
+
+
+def check_chunksize(value, name="chunksize"):
+    """Return ``value`` as an int if it is a positive integer, else raise.
+
+    Parameters
+    ----------
+    value : int
+        Number of rows per chunk.
+    name : str, default="chunksize"
+        Parameter name used in the error message.
+
+    Returns
+    -------
+    int
+        ``value`` as a Python int.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not an integer >= 1.
+
+    Examples
+    --------
+    >>> check_chunksize(1000)
+    1000
+    >>> check_chunksize(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: chunksize must be a positive integer (rows per chunk); got 0. ...
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(
+            f"{name} must be a positive integer (rows per chunk); got {value!r}. "
+            f"Pass e.g. {name}=100_000."
+        )
+    return int(value)
+
+
+def check_target_column(columns, target, where="the data"):
+    """Raise a ValueError listing the available columns if ``target`` is not among them.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Column names present in the data.
+    target : str
+        Name of the target (label) column.
+    where : str, default="the data"
+        Description of the data for the error message (e.g. a file name).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is None or not in ``columns``.
+
+    Examples
+    --------
+    >>> check_target_column(["a", "label"], "label")
+    >>> check_target_column(["a", "b"], "label", where="'x.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: target column 'label' not found in 'x.csv'; available columns: ['a', 'b']. ...
+    """
+    columns = list(columns)
+    if target is None:
+        raise ValueError(
+            f"no target column given for {where}; pass target=<name of the label column>. "
+            f"Available columns: {_short_list(columns)}."
+        )
+    if target not in columns:
+        raise ValueError(
+            f"target column {target!r} not found in {where}; available columns: "
+            f"{_short_list(columns)}. Pass target= one of these names."
+        )
+
+
+def _short_list(items, limit=50):
+    items = list(items)
+    if len(items) <= limit:
+        return repr(items)
+    return repr(items[:limit])[:-1] + f", ... ({len(items) - limit} more)]"
+
+
+def _is_numeric_dtype(dtype):
+    """True for bool, integer and (real) float dtypes, numpy or pandas nullable."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in _NUMERIC_KINDS
+    # pandas extension dtypes: Int64, Float64, boolean, ...
+    if pd.api.types.is_bool_dtype(dtype):
+        return True
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
+
+
+def _first_nonfinite_row(values):
+    """Index of the first row of a 1-D or 2-D float array holding NaN/inf (and its column), or
+    None. A cheap sum detects the common clean case without a boolean mask of the chunk."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(values.sum()):
+            return None
+    bad = ~np.isfinite(values)
+    if values.ndim == 1:
+        rows = np.flatnonzero(bad)
+        return None if rows.size == 0 else (int(rows[0]), 0)
+    rows = np.flatnonzero(bad.any(axis=1))
+    if rows.size == 0:  # the sum overflowed but every value is finite
+        return None
+    r = int(rows[0])
+    return r, int(np.argmax(bad[r]))
+
+
+def _is_sparse(X):
+    return type(X).__module__.startswith("scipy.sparse")
+
+
+class ChunkChecker:
+    """Validate a stream of ``(X, y)`` chunks against the first non-empty one.
+
+    One checker is created per pass over a source. :meth:`check` validates and normalises a
+    chunk and returns it (or ``None`` for an empty chunk, which callers skip). It tracks the
+    chunk index and the global row offset so that errors point at the offending row.
+
+    Checks: X is 2-D (ndarray or DataFrame), y is 1-D with ``len(y) == len(X)``; every chunk
+    has the container kind, width, column names and dtypes of the first; features are bool,
+    integer or float (other columns are named in the error); numeric features hold no NaN or
+    infinity; labels hold no missing values.
+
+    Parameters
+    ----------
+    where : str, default="the source"
+        Description of the source, used in error messages.
+    dtype_hint : str, optional
+        Extra advice appended to dtype-change errors (e.g. how to pin CSV dtypes).
+
+    Attributes
+    ----------
+    chunk_index : int
+        Index (0-based) of the next chunk to be checked; empty chunks are counted too.
+    offset : int
+        Global row offset (0-based) of the next chunk's first row.
+    kind : {"pandas", "numpy"} or None
+        Container kind of the first non-empty chunk (None before it).
+    n_features : int or None
+        Number of feature columns of the first non-empty chunk.
+    columns : list or None
+        Feature column names (DataFrames only).
+    dtypes : list or None
+        Feature dtypes of the first non-empty chunk (one per column).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> checker = ChunkChecker()
+    >>> X, y = checker.check(np.zeros((3, 2)), np.array([0, 1, 0]))
+    >>> checker.offset, checker.chunk_index, checker.kind
+    (3, 1, 'numpy')
+    >>> checker.check(np.zeros((2, 3)), np.array([0, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: chunk 1 of the source has 3 feature columns but the first chunk had 2. ...
+    """
+
+    def __init__(self, where="the source", dtype_hint=None):
+        self.where = where
+        self.dtype_hint = dtype_hint
+        self.chunk_index = 0
+        self.offset = 0
+        self.kind = None
+        self.n_features = None
+        self.columns = None
+        self.dtypes = None
+
+    # -- public ------------------------------------------------------------------------------
+
+    def check(self, X, y, where=None):
+        """Validate one chunk; return the normalised ``(X, y)`` or ``None`` if it is empty.
+
+        Normalisation: array-likes become ndarrays; with a DataFrame X, a non-Series y becomes
+        a Series on X's index; with an ndarray X, a Series y becomes an ndarray.
+
+        Parameters
+        ----------
+        X : ndarray or DataFrame
+            Features of the chunk.
+        y : ndarray or Series
+            Labels of the chunk.
+        where : str, optional
+            Extra location for error messages (e.g. the part file the chunk came from).
+
+        Returns
+        -------
+        tuple (X, y) or None
+            None when the chunk has 0 rows.
+
+        Raises
+        ------
+        ValueError
+            If the chunk breaks one of the checks listed in the class docstring.
+        TypeError
+            If X is a sparse matrix.
+        """
+        loc = f"chunk {self.chunk_index} of {self.where}" + (f" ({where})" if where else "")
+        try:
+            X, y = self._normalise(X, y, loc)
+            n = X.shape[0]
+            if n == 0:
+                return None
+            if self.kind is None:
+                self._check_numeric(X, loc)
+                self._remember(X)
+            else:
+                self._check_same_layout(X, loc)
+            self._check_finite(X, loc)
+            self._check_labels(y, loc)
+        finally:
+            self.chunk_index += 1
+        self.offset += n
+        return X, y
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _normalise(self, X, y, loc):
+        if _is_sparse(X):
+            raise TypeError(
+                f"{loc}: X is a scipy.sparse matrix; streamsmote needs dense features. "
+                "Convert each chunk with X.toarray()."
+            )
+        if isinstance(X, pd.Series):
+            raise ValueError(
+                f"{loc}: X is a pandas Series (1-D); X must be 2-D. "
+                "Use X.to_frame() for a single feature."
+            )
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(
+                    f"{loc}: X must be 2-D (rows x features); got an array with shape "
+                    f"{X.shape}. Use X.reshape(-1, 1) for a single feature."
+                )
+        if isinstance(y, pd.DataFrame):
+            if y.shape[1] != 1:
+                raise ValueError(
+                    f"{loc}: y must be 1-D; got a DataFrame with {y.shape[1]} columns. "
+                    "Pass the label column as a Series."
+                )
+            y = y.iloc[:, 0]
+        if isinstance(X, pd.DataFrame):
+            if not isinstance(y, pd.Series):
+                y = self._as_1d(y, loc)
+                y = pd.Series(y, index=X.index)
+        else:
+            y = y.to_numpy() if isinstance(y, pd.Series) else self._as_1d(y, loc)
+        if len(y) != X.shape[0]:
+            raise ValueError(
+                f"{loc}: X has {X.shape[0]} rows but y has {len(y)}; every chunk needs one "
+                "label per row. Check how the chunks are built."
+            )
+        return X, y
+
+    @staticmethod
+    def _as_1d(y, loc):
+        y = np.asarray(y)
+        if y.ndim == 2 and 1 in y.shape and y.size > 0:
+            raise ValueError(f"{loc}: y must be 1-D; got shape {y.shape}. Use y.ravel().")
+        if y.ndim != 1:
+            raise ValueError(f"{loc}: y must be 1-D (one label per row); got shape {y.shape}.")
+        return y
+
+    def _check_numeric(self, X, loc):
+        if isinstance(X, pd.DataFrame):
+            bad = [c for c, dt in X.dtypes.items() if not _is_numeric_dtype(dt)]
+            if bad:
+                kinds = {str(c): str(X.dtypes[c]) for c in bad}
+                raise ValueError(
+                    f"{loc}: non-numeric feature columns {_short_list(bad)} (dtypes {kinds}). "
+                    "SMOTE interpolates numbers: encode these columns (e.g. one-hot or "
+                    "ordinal codes) or drop them; bool, int and float columns are accepted."
+                )
+        elif X.dtype.kind not in _NUMERIC_KINDS:
+            raise ValueError(
+                f"{loc}: X has dtype {X.dtype}, which is not numeric. SMOTE interpolates "
+                "numbers: convert X to float (X.astype(float)) after encoding any categories; "
+                "bool, int and float arrays are accepted."
+            )
+
+    def _remember(self, X):
+        if isinstance(X, pd.DataFrame):
+            if X.columns.has_duplicates:
+                names = list(X.columns[X.columns.duplicated()].unique())
+                raise ValueError(
+                    f"chunk {self.chunk_index} of {self.where}: duplicate feature column names "
+                    f"{_short_list(names)}. Rename the columns so each is unique."
+                )
+            self.kind = "pandas"
+            self.columns = list(X.columns)
+            self.dtypes = list(X.dtypes)
+        else:
+            self.kind = "numpy"
+            self.dtypes = [X.dtype]
+        self.n_features = X.shape[1]
+
+    def _check_same_layout(self, X, loc):
+        kind = "pandas" if isinstance(X, pd.DataFrame) else "numpy"
+        if kind != self.kind:
+            first = "a DataFrame" if self.kind == "pandas" else "an ndarray"
+            this = "a DataFrame" if kind == "pandas" else "an ndarray"
+            raise ValueError(
+                f"{loc}: X is {this} but the first chunk's X was {first}. Yield the same "
+                "container type in every chunk."
+            )
+        if X.shape[1] != self.n_features:
+            raise ValueError(
+                f"{loc} has {X.shape[1]} feature columns but the first chunk had "
+                f"{self.n_features}. Every chunk must have the same columns; check the file "
+                "for ragged rows or a changed schema."
+            )
+        hint = f" {self.dtype_hint}" if self.dtype_hint else ""
+        if kind == "pandas":
+            cols = list(X.columns)
+            if cols != self.columns:
+                diff = [
+                    (i, a, b)
+                    for i, (a, b) in enumerate(zip(self.columns, cols, strict=True))
+                    if a != b
+                ]
+                i, a, b = diff[0]
+                raise ValueError(
+                    f"{loc}: column {i} is named {b!r} but was {a!r} in the first chunk. "
+                    "Every chunk must have the same column names in the same order."
+                )
+            for c, dt0, dt in zip(cols, self.dtypes, X.dtypes, strict=True):
+                if dt != dt0:
+                    raise ValueError(
+                        f"{loc}: column {c!r} has dtype {dt} but had {dt0} in the first chunk. "
+                        f"Every chunk must keep the same dtypes.{hint}"
+                    )
+        elif X.dtype != self.dtypes[0]:
+            raise ValueError(
+                f"{loc}: X has dtype {X.dtype} but the first chunk had {self.dtypes[0]}. "
+                f"Every chunk must keep the same dtype; cast the chunks (X.astype(...)).{hint}"
+            )
+
+    def _check_finite(self, X, loc):
+        if isinstance(X, pd.DataFrame):
+            first = None  # (row, column position)
+            for j, dt in enumerate(X.dtypes):
+                if isinstance(dt, np.dtype):
+                    if dt.kind != "f":
+                        continue  # bool / int cannot hold NaN
+                    values = X.iloc[:, j].to_numpy()
+                else:  # nullable extension dtype: missing values become NaN
+                    values = X.iloc[:, j].to_numpy(dtype="float64", na_value=np.nan)
+                hit = _first_nonfinite_row(values)
+                if hit is not None and (first is None or hit[0] < first[0]):
+                    first = (hit[0], j)
+                    if hit[0] == 0:
+                        break
+            if first is not None:
+                r, j = first
+                self._raise_nonfinite(X.iloc[r, j], repr(X.columns[j]), r, loc)
+        elif X.dtype.kind == "f":
+            hit = _first_nonfinite_row(X)
+            if hit is not None:
+                r, j = hit
+                self._raise_nonfinite(X[r, j], f"index {j}", r, loc)
+
+    def _raise_nonfinite(self, value, column, row, loc):
+        what = "NaN (missing value)" if pd.isna(value) else f"{value} (infinite)"
+        raise ValueError(
+            f"{loc}: feature column {column} holds {what} at row {self.offset + row} of the "
+            f"stream (row {row} of the chunk, rows counted from 0). SMOTE cannot interpolate "
+            "missing or infinite values: impute or drop them first (e.g. df.fillna(...) or "
+            "df.dropna(), or an imputer in the pipeline)."
+        )
+
+    def _check_labels(self, y, loc):
+        if isinstance(y, pd.Series):
+            if not y.hasnans:
+                return
+            missing = y.isna().to_numpy()
+        elif y.dtype.kind == "f":
+            missing = np.isnan(y)
+        elif y.dtype.kind == "O":
+            missing = pd.isna(y)
+        else:
+            return
+        rows = np.flatnonzero(missing)
+        if rows.size:
+            r = int(rows[0])
+            raise ValueError(
+                f"{loc}: the label (y) is missing at row {self.offset + r} of the stream (row "
+                f"{r} of the chunk). Every row needs a class label: drop unlabelled rows first."
+            )

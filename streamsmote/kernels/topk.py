@@ -1,0 +1,138 @@
+"""Top-k kernels for exact nearest-neighbour search.
+
+Neighbours are ordered by (squared distance, index), so ties break towards the smaller row
+number and every kernel gives the same answer whatever the blocking or the number of threads:
+each query row is owned by one thread, and its candidates arrive in increasing index order.
+"""
+
+import numba
+import numpy as np
+
+from .._config import PARALLEL, SERIAL
+
+NO_INDEX = np.iinfo(np.int64).max
+
+
+@numba.njit(inline="always", **SERIAL)
+def _push(dist, idx, td, ti):
+    """Insert ``(dist, idx)`` into the sorted rows ``td``/``ti``, dropping the last entry.
+
+    The caller has checked that ``(dist, idx)`` sorts before the last entry."""
+    p = td.shape[0] - 1
+    while p > 0 and (td[p - 1] > dist or (td[p - 1] == dist and ti[p - 1] > idx)):
+        td[p] = td[p - 1]
+        ti[p] = ti[p - 1]
+        p -= 1
+    td[p] = dist
+    ti[p] = idx
+
+
+@numba.njit(**PARALLEL)
+def _brute_knn(X, Q, self_idx, out_d, out_i):
+    """Exact float64 kNN of each row of ``Q`` among the rows of ``X``.
+
+    ``self_idx[q]`` is the row of ``X`` that query ``q`` is (excluded), or -1. Distances are
+    sums of squared float64 differences, in feature order."""
+    n, d = X.shape
+    k = out_d.shape[1]
+    for q in numba.prange(Q.shape[0]):
+        td = out_d[q]
+        ti = out_i[q]
+        td[:] = np.inf
+        ti[:] = NO_INDEX
+        skip = self_idx[q]
+        for j in range(n):
+            if j == skip:
+                continue
+            s = 0.0
+            for f in range(d):
+                t = np.float64(Q[q, f]) - np.float64(X[j, f])
+                s += t * t
+            if s < td[k - 1]:
+                _push(s, j, td, ti)
+
+
+@numba.njit(**SERIAL)
+def _screen_block(G, cnorm, c0, self_idx, td, ti):
+    """Merge one block of float32 screening scores into each query's top-m.
+
+    ``G[i, j]`` is the dot product of query ``i`` and candidate ``c0 + j`` (centred, float32);
+    the score ``|c|^2 - 2 q.c`` orders candidates like the squared distance does, up to
+    float32 rounding that :func:`_rerank` bounds. Serial: the caller runs one query block per
+    thread, so that the block of ``G`` stays in that core's cache."""
+    bq, bc = G.shape
+    m = td.shape[1]
+    for i in range(bq):
+        tdi = td[i]
+        tii = ti[i]
+        thr = tdi[m - 1]
+        skip = self_idx[i] - c0
+        for j in range(bc):
+            v = cnorm[j] - np.float32(2.0) * G[i, j]
+            if v < thr and j != skip:
+                _push(v, c0 + j, tdi, tii)
+                thr = tdi[m - 1]
+
+
+@numba.njit(**SERIAL)
+def _rerank(X, Q, cand_i, cand_s, qnorm, err, out_d, out_i, ok):
+    """Exact float64 distances for the screened candidates, the k best of them, and a proof
+    that no other row can beat them.
+
+    A row that was not a candidate has a float32 score of at least ``cand_s[q, -1]``; its
+    true squared distance is then at least ``qnorm[q] + cand_s[q, -1] - err[q]``. When that
+    bound exceeds the k-th exact distance the answer is exact (``ok[q] = True``); otherwise the
+    caller searches that query again by brute force."""
+    d = X.shape[1]
+    m = cand_i.shape[1]
+    k = out_d.shape[1]
+    for q in range(Q.shape[0]):
+        td = out_d[q]
+        ti = out_i[q]
+        td[:] = np.inf
+        ti[:] = NO_INDEX
+        for c in range(m):
+            j = cand_i[q, c]
+            if j == NO_INDEX:
+                break
+            s = 0.0
+            for f in range(d):
+                t = np.float64(Q[q, f]) - np.float64(X[j, f])
+                s += t * t
+            if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
+                _push(s, j, td, ti)
+        last = np.float64(cand_s[q, m - 1])
+        if np.isinf(last):
+            ok[q] = True  # fewer than m rows in all: every row was a candidate
+        else:
+            kth = td[k - 1]
+            ok[q] = qnorm[q] + last - err[q] > kth * (1.0 + 1e-9) + 1e-300
+
+
+@numba.njit(**PARALLEL)
+def _rerank_candidates(X, cand, out_d, out_i):
+    """The k nearest of each row's candidate list (its own index skipped), by exact float64
+    distance then index. Rows with fewer than k valid candidates keep ``NO_INDEX`` slots."""
+    d = X.shape[1]
+    k = out_d.shape[1]
+    for q in numba.prange(X.shape[0]):
+        td = out_d[q]
+        ti = out_i[q]
+        td[:] = np.inf
+        ti[:] = NO_INDEX
+        for c in range(cand.shape[1]):
+            j = cand[q, c]
+            if j == NO_INDEX or j == q:
+                continue
+            dup = False
+            for r in range(k):
+                if ti[r] == j:
+                    dup = True
+            if dup:
+                continue
+            s = 0.0
+            for f in range(d):
+                t = np.float64(X[q, f]) - np.float64(X[j, f])
+                s += t * t
+            if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
+                _push(s, j, td, ti)

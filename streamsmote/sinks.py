@@ -1,0 +1,327 @@
+"""Atomic writers: a stream of ``(X, y)`` batches → one CSV or Parquet file.
+
+Each writer writes to a temporary file in the destination directory and renames it over the
+destination (``os.replace``) only when every batch has been written. On any exception, even
+``KeyboardInterrupt``, the temporary file is closed and deleted and the exception re-raised,
+so the destination is either the complete new file or untouched.
+"""
+
+import os
+import secrets
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["write_csv", "write_parquet"]
+
+
+def _import_pyarrow():
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow is installed in the test env
+        raise ImportError(
+            'write_parquet needs pyarrow: pip install "streamsmote[parquet]"'
+        ) from exc
+    return pa, pq
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch → DataFrame
+# ---------------------------------------------------------------------------------------------
+
+
+class _Framer:
+    """Turns ``(X, y)`` batches into DataFrames with the target (and mark) columns restored.
+
+    The target column name is fixed by the first batch: the Series name of y, else the
+    ``target`` argument, else ``"target"``.
+    """
+
+    def __init__(self, target, mark_synthetic):
+        self.target = target
+        self.mark = mark_synthetic
+        self.columns = None
+        self.rows = 0
+        self.synthetic_rows = 0
+        self.batches = 0
+
+    def frame(self, batch):
+        try:
+            X, y = batch
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"batch {self.batches} is a {type(batch).__name__}; every batch must be an "
+                "(X, y) pair."
+            ) from None
+        if isinstance(X, pd.DataFrame):
+            df = X.copy(deep=False)
+        else:
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(f"batch {self.batches}: X must be 2-D; got shape {X.shape}.")
+            df = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+        n = len(df)
+        if len(y) != n:
+            raise ValueError(
+                f"batch {self.batches}: X has {n} rows but y has {len(y)}; each batch needs "
+                "one label per row."
+            )
+        if self.columns is None:
+            name = y.name if isinstance(y, pd.Series) and y.name is not None else None
+            self.target = name if name is not None else (self.target or "target")
+            extra = [self.target] + ([self.mark] if self.mark else [])
+            clash = [c for c in extra if c in df.columns]
+            if clash or (self.mark is not None and self.mark == self.target):
+                raise ValueError(
+                    f"column name {clash or [self.mark]} is used twice (features, target "
+                    f"{self.target!r}, mark_synthetic {self.mark!r}); pass target= or "
+                    "mark_synthetic= a name that is not a feature column."
+                )
+        df[self.target] = y.array if isinstance(y, pd.Series) else np.asarray(y)
+        if self.mark is not None:
+            synthetic = getattr(batch, "synthetic", None)
+            if synthetic is None:
+                flags = np.zeros(n, dtype=bool)
+            else:
+                flags = np.asarray(synthetic, dtype=bool)
+                if flags.shape != (n,):
+                    raise ValueError(
+                        f"batch {self.batches}: .synthetic has shape {flags.shape} but the "
+                        f"batch has {n} rows; it needs one flag per row."
+                    )
+            df[self.mark] = flags
+            self.synthetic_rows += int(flags.sum())
+        elif getattr(batch, "synthetic", None) is not None:
+            self.synthetic_rows += int(np.count_nonzero(batch.synthetic))
+        if self.columns is None:
+            self.columns = list(df.columns)
+        elif list(df.columns) != self.columns:
+            if sorted(map(str, df.columns)) != sorted(map(str, self.columns)):
+                raise ValueError(
+                    f"batch {self.batches} has columns {list(df.columns)} but the first batch "
+                    f"had {self.columns}; every batch must have the same columns."
+                )
+            df = df[self.columns]
+        self.rows += n
+        self.batches += 1
+        return df
+
+    def summary(self, path):
+        return {
+            "path": path,
+            "rows": self.rows,
+            "synthetic_rows": self.synthetic_rows,
+            "batches": self.batches,
+            "columns": self.columns,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic file handling
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(path, overwrite):
+    """Check the destination and reserve a temporary file beside it; return both paths."""
+    path = os.path.abspath(os.fspath(path))
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path!r} is a directory; pass a file path to write to.")
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(
+            f"{path!r} already exists; pass overwrite=True to replace it, or choose another path."
+        )
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, f".{name}.tmp-{secrets.token_hex(6)}")
+    # "x" creates the file with the usual umask permissions and never clobbers another file.
+    with open(tmp, "xb"):
+        pass
+    return path, tmp
+
+
+def _commit(tmp, path, overwrite):
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # data on disk before the rename makes it visible
+    finally:
+        os.close(fd)
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(
+            f"{path!r} appeared while writing; pass overwrite=True to replace it."
+        )
+    os.replace(tmp, path)
+
+
+def _discard(tmp):
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------------------------
+
+
+def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
+    """Write a stream of ``(X, y)`` batches to one CSV file, atomically.
+
+    Parameters
+    ----------
+    chunks : iterable of (X, y)
+        Batches, e.g. ``SMOTE().resample_chunks(src)``, a :class:`~streamsmote.sources.ChunkSource`
+        or :class:`~streamsmote._batch.Batch` objects. X is a DataFrame or a 2-D ndarray (its
+        columns are then named ``x0``, ``x1``, ...); y a Series or 1-D ndarray.
+    path : str or os.PathLike
+        Destination file.
+    mark_synthetic : str, optional
+        If given, add a bool column of this name: ``batch.synthetic`` for batches that carry
+        it, False otherwise.
+    overwrite : bool, default=True
+        Replace an existing file. If False and ``path`` exists, raise before writing.
+    target : str, optional
+        Name of the label column when y is not a named Series (default ``"target"``).
+
+    Returns
+    -------
+    dict
+        ``{"path", "rows", "synthetic_rows", "batches", "columns"}`` of what was written.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``overwrite=False``.
+    ValueError
+        If a batch is malformed or its columns differ from the first batch's.
+
+    Notes
+    -----
+    The header is written once, from the first batch; later batches are appended (their
+    columns reordered to the first batch's if needed). The data go to a hidden temporary file
+    ``.{name}.tmp-{random}`` beside ``path``, renamed over ``path`` when all batches are
+    written; on any exception (including ``KeyboardInterrupt``) it is deleted, so ``path`` is
+    never partially written. With no batches at all the file is empty.
+
+    Examples
+    --------
+    >>> import os, tempfile, numpy as np, pandas as pd
+    >>> from streamsmote._batch import Batch
+    >>> path = os.path.join(tempfile.mkdtemp(), "out.csv")
+    >>> batches = [Batch(np.array([[1.0], [2.0]]), np.array([0, 1]), np.array([False, True]))]
+    >>> write_csv(batches, path, mark_synthetic="is_synthetic")["rows"]
+    2
+    >>> print(open(path).read().strip())
+    x0,target,is_synthetic
+    1.0,0,False
+    2.0,1,True
+    """
+    path, tmp = _prepare(path, overwrite)
+    framer = _Framer(target, mark_synthetic)
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            for batch in chunks:
+                df = framer.frame(batch)
+                header = framer.batches == 1
+                if len(df) or header:
+                    df.to_csv(f, header=header, index=False, lineterminator="\n")
+        _commit(tmp, path, overwrite)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return framer.summary(path)
+
+
+def write_parquet(
+    chunks, path, mark_synthetic=None, overwrite=True, target=None, compression="snappy"
+):
+    """Write a stream of ``(X, y)`` batches to one Parquet file, atomically.
+
+    Parameters
+    ----------
+    chunks : iterable of (X, y)
+        Batches (see :func:`write_csv`).
+    path : str or os.PathLike
+        Destination file.
+    mark_synthetic : str, optional
+        If given, add a bool column of this name from ``batch.synthetic`` (False when absent).
+    overwrite : bool, default=True
+        Replace an existing file. If False and ``path`` exists, raise before writing.
+    target : str, optional
+        Name of the label column when y is not a named Series (default ``"target"``).
+    compression : str, default="snappy"
+        Parquet codec passed to :class:`pyarrow.parquet.ParquetWriter`.
+
+    Returns
+    -------
+    dict
+        ``{"path", "rows", "synthetic_rows", "batches", "columns"}`` of what was written.
+
+    Raises
+    ------
+    ImportError
+        If pyarrow is not installed.
+    FileExistsError
+        If ``path`` exists and ``overwrite=False``.
+    ValueError
+        If ``chunks`` is empty (a Parquet file needs a schema), a batch is malformed, or a
+        batch cannot be cast to the first batch's schema.
+
+    Notes
+    -----
+    One :class:`pyarrow.parquet.ParquetWriter` is opened with the schema of the first batch;
+    later batches are cast to it (one row group per non-empty batch). Atomic as
+    :func:`write_csv`.
+
+    Examples
+    --------
+    >>> import os, tempfile, numpy as np, pandas as pd
+    >>> path = os.path.join(tempfile.mkdtemp(), "out.parquet")
+    >>> X = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    >>> y = pd.Series([0, 1, 1], name="label")
+    >>> write_parquet([(X.iloc[:2], y.iloc[:2]), (X.iloc[2:], y.iloc[2:])], path)["rows"]
+    3
+    >>> pd.read_parquet(path)["label"].tolist()
+    [0, 1, 1]
+    """
+    pa, pq = _import_pyarrow()
+    path, tmp = _prepare(path, overwrite)
+    framer = _Framer(target, mark_synthetic)
+    writer = None
+    try:
+        for batch in chunks:
+            df = framer.frame(batch)
+            if writer is None:
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                schema = table.schema
+                writer = pq.ParquetWriter(tmp, schema, compression=compression)
+            else:
+                if not len(df):
+                    continue
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                try:
+                    table = table.cast(schema)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as exc:
+                    raise ValueError(
+                        f"batch {framer.batches - 1} cannot be cast to the schema of the first "
+                        f"batch ({exc}); give every batch the same dtypes."
+                    ) from exc
+            if table.num_rows:
+                writer.write_table(table)
+        if writer is None:
+            raise ValueError(
+                "write_parquet got no batches; a Parquet file needs at least one batch (even "
+                "an empty one) to know its schema."
+            )
+        w, writer = writer, None
+        w.close()
+        _commit(tmp, path, overwrite)
+    except BaseException:
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # noqa: S110 - the original exception matters more
+                pass
+        _discard(tmp)
+        raise
+    return framer.summary(path)

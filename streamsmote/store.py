@@ -1,0 +1,144 @@
+"""Per-class row store with a memory budget; rows spill to a temporary memory-mapped file.
+
+Which classes need synthetic rows is only known once every row has been counted. Until then
+the store keeps every class; when the budget is reached it drops the largest class (under
+every string or float ``sampling_strategy`` the final majority gets no synthetic rows, so the
+largest class so far is the best guess). A class known to be needed (``pinned``) is never
+dropped: past the budget it spills to a memory-mapped file in a temporary folder, removed by
+:meth:`MinorityStore.close`.
+"""
+
+import os
+import shutil
+import tempfile
+
+import numpy as np
+
+
+class _ClassRows:
+    """Rows of one class: a list of blocks in RAM, or an append-only file on disk."""
+
+    def __init__(self, n_features, dtype):
+        self.blocks = []
+        self.rows = []  # global row numbers, int64 blocks
+        self.n = 0
+        self.n_features = n_features
+        self.dtype = dtype
+        self.file = None
+        self.path = None
+
+    @property
+    def nbytes(self):
+        return 0 if self.file is not None else self.n * (self.n_features * self.dtype.itemsize)
+
+    def add(self, values, rows):
+        if self.file is not None:
+            self.file.write(np.ascontiguousarray(values).tobytes())
+        else:
+            self.blocks.append(values)
+        self.rows.append(rows)
+        self.n += values.shape[0]
+
+    def spill(self, folder):
+        self.path = os.path.join(folder, f"class-{id(self)}.bin")
+        self.file = open(self.path, "wb")  # noqa: SIM115 - closed by finish()/close()
+        for b in self.blocks:
+            self.file.write(np.ascontiguousarray(b).tobytes())
+        self.blocks = []
+
+    def finish(self):
+        rows = np.concatenate(self.rows) if self.rows else np.empty(0, np.int64)
+        if self.file is not None:
+            self.file.close()
+            X = np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.n, self.n_features))
+        elif self.blocks:
+            X = np.concatenate(self.blocks)
+        else:
+            X = np.empty((0, self.n_features), dtype=self.dtype)
+        self.blocks, self.rows = [], []
+        return X, rows
+
+
+class MinorityStore:
+    """Rows of the classes that may need synthetic rows, within ``memory_limit`` bytes.
+
+    Parameters
+    ----------
+    n_features : int
+    dtype : numpy dtype
+        The work dtype rows are stored in.
+    memory_limit : int
+        Bytes of rows kept in RAM before the largest unpinned class is dropped or, when every
+        class left is pinned, the largest one spills to disk.
+    keep : collection, optional
+        Store only these classes, all pinned (the plan is known in advance).
+
+    Examples
+    --------
+    >>> s = MinorityStore(1, np.dtype(np.float64), memory_limit=8 * 3)
+    >>> s.add(np.arange(4.0).reshape(4, 1), np.array([0, 0, 0, 1]), offset=0)
+    >>> sorted(s.dropped), s.kept()
+    ([0], [1])
+    >>> X, rows = s.finish(1)
+    >>> X.ravel().tolist(), rows.tolist()
+    ([3.0], [3])
+    """
+
+    def __init__(self, n_features, dtype, memory_limit, keep=None):
+        self.n_features = n_features
+        self.dtype = np.dtype(dtype)
+        self.memory_limit = int(memory_limit)
+        self.keep = None if keep is None else set(keep)
+        self.classes = {}
+        self.dropped = set()
+        self.folder = None
+        self.spilled = set()
+
+    def kept(self):
+        return sorted(self.classes)
+
+    def add(self, values, y, offset):
+        """Store the rows of ``values`` (work matrix) whose class in ``y`` is still kept."""
+        labels = self.keep if self.keep is not None else np.unique(y)
+        for c in labels:
+            c = c.item() if isinstance(c, np.generic) else c
+            if c in self.dropped:
+                continue
+            idx = np.flatnonzero(y == c)
+            if idx.size == 0:
+                continue
+            store = self.classes.get(c)
+            if store is None:
+                store = self.classes[c] = _ClassRows(self.n_features, self.dtype)
+            store.add(values[idx], idx.astype(np.int64) + offset)
+        self._enforce_budget()
+
+    def _enforce_budget(self):
+        while sum(s.nbytes for s in self.classes.values()) > self.memory_limit:
+            ram = {c: s for c, s in self.classes.items() if s.file is None}
+            loose = [c for c in ram if self.keep is None]
+            if len(self.classes) > 1 and loose:
+                c = max(loose, key=lambda c: (self.classes[c].n, str(c)))
+                del self.classes[c]
+                self.dropped.add(c)
+            else:
+                c = max(ram, key=lambda c: self.classes[c].n)
+                if self.folder is None:
+                    self.folder = tempfile.mkdtemp(prefix="streamsmote-")
+                self.classes[c].spill(self.folder)
+                self.spilled.add(c)
+
+    def finish(self, c):
+        """``(rows of class c, their global row numbers)``; a spilled class is a read-only
+        memmap."""
+        return self.classes[c].finish()
+
+    def close(self):
+        """Release everything and remove the spill folder."""
+        for s in self.classes.values():
+            if s.file is not None and not s.file.closed:
+                s.file.close()
+        self.classes = {}
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
