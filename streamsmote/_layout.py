@@ -49,7 +49,8 @@ class Layout:
             return values.astype(self.dtypes[0], copy=False) if self.n_features else values
         index = pd.RangeIndex(start, start + values.shape[0])
         df = pd.DataFrame(values, columns=self.columns, index=index, copy=False)
-        cast = {c: dt for c, dt in zip(self.columns, self.dtypes) if df[c].dtype != dt}
+        pairs = zip(self.columns, self.dtypes, strict=True)
+        cast = {c: dt for c, dt in pairs if df[c].dtype != dt}
         return df.astype(cast) if cast else df
 
     def make_y(self, label, n, start=0):

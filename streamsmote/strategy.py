@@ -21,7 +21,7 @@ def class_counts(y):
     {'a': 1, 'b': 2}
     """
     labels, counts = np.unique(np.asarray(y), return_counts=True)
-    return {_py(label): int(c) for label, c in zip(labels, counts)}
+    return {_py(label): int(c) for label, c in zip(labels, counts, strict=False)}
 
 
 def _py(label):
