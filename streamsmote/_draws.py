@@ -59,6 +59,18 @@ class ClassDraws:
             left -= b
         self.taken = 0
 
+    def seek(self, position):
+        """Jump to draw number ``position`` (costs ``position`` skipped draws, a few ns each),
+        so that any slice of the stream can be drawn independently, e.g. by a Dask worker."""
+        self.rewind()
+        left = int(position)
+        while left:
+            b = min(left, _ADVANCE_BATCH)
+            self._idx.randint(0, self.high, size=b)
+            self._gap.uniform(size=b)
+            left -= b
+        self.taken = int(position)
+
     def take(self, n):
         """The next ``n`` draws: ``(indices int64, gaps float64)``."""
         n = min(int(n), self.n_new - self.taken)

@@ -11,7 +11,8 @@ import numpy as np
 from ..kernels.topk import NO_INDEX, _rerank_candidates
 from .exact import kneighbors_exact
 
-BUILD_NEIGHBORS = 24
+# recall@5 on 100k 20-d Gaussian points: 0.93 at 15, 0.97 at 20, 0.99 at 24 (3.6 s vs 4.6 s).
+BUILD_NEIGHBORS = 20
 _warm = False
 
 

@@ -1,0 +1,202 @@
+"""Scale-out through Dask: resample a ``dask.dataframe`` lazily.
+
+The minority rows of a data set are few even when the data set is huge, so the plan is:
+
+1. class counts and partition lengths (one cheap pass of ``value_counts`` and ``len``);
+2. the rows of the classes that need synthetic rows are gathered to the client;
+3. their neighbour graphs are built once, on the client, and the small fitted state is put
+   into the task graph once (every partition task refers to the same key);
+4. partition ``p`` receives, for every class, the synthetic rows numbered
+   ``floor(n_new * R_p / N)`` up to ``floor(n_new * R_{p+1} / N)``, where ``R_p`` is the number
+   of rows before the partition. A worker seeks the class's random stream to its first
+   number, so the synthetic rows are the very rows that ``SMOTE.fit_resample`` would make,
+   whatever the partitioning.
+
+dask and distributed are optional: ``pip install "streamsmote[dask]"``.
+"""
+
+import numpy as np
+import pandas as pd
+
+from ._layout import Layout
+
+
+def _import_dask():
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - exercised without the extra only
+        raise ImportError('streamsmote.dask needs dask: pip install "streamsmote[dask]"') from exc
+    return dask, dd
+
+
+def resample(ddf, target, smote=None, *, mark_synthetic=None):
+    """Balance a Dask DataFrame with SMOTE; lazy, partition-independent.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Numeric feature columns and the label column ``target``.
+    target : str
+        The label column.
+    smote : streamsmote.SMOTE, optional
+        Parameters (``k_neighbors``, ``sampling_strategy``, ``random_state``, ``neighbors``);
+        default ``SMOTE()``. It is fitted on the gathered minority rows.
+    mark_synthetic : str, optional
+        Name of a boolean column to add, True on synthetic rows.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Each partition: its original rows, unchanged and in order, then its share of the
+        synthetic rows (same columns and dtypes). With an int ``random_state`` and exact
+        neighbours, the synthetic rows are those of ``SMOTE.fit_resample`` on the whole data,
+        for any partitioning.
+
+    Raises
+    ------
+    ValueError
+        ``target`` missing, non-numeric features, a class too small for ``k_neighbors``, or a
+        bad ``sampling_strategy``.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import numpy as np, pandas as pd
+    >>> import streamsmote
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40),
+    ...                    "label": np.r_[np.zeros(32, int), np.ones(8, int)]})
+    >>> out = resample(dd.from_pandas(df, npartitions=3), "label",
+    ...                streamsmote.SMOTE(k_neighbors=3, random_state=0)).compute()
+    >>> out["label"].value_counts().sort_index().tolist()
+    [32, 32]
+    """
+    dask, _ = _import_dask()
+    from .sampler import SMOTE
+    from .strategy import plan
+
+    if target not in ddf.columns:
+        raise ValueError(
+            f"target={target!r} is not a column of the Dask DataFrame; its columns are "
+            f"{list(ddf.columns)}."
+        )
+    smote = SMOTE() if smote is None else smote
+    smote._check_params()
+    features = [c for c in ddf.columns if c != target]
+    meta = ddf._meta
+    layout = Layout(meta[features], meta[target])
+    _check_numeric(meta[features])
+
+    # one pass: rows per (partition, class); gives the class counts and partition lengths
+    tally_meta = pd.DataFrame(
+        {"part": pd.Series(dtype=np.int64), "label": meta[target], "n": pd.Series(dtype=np.int64)}
+    )
+    tally = ddf.map_partitions(_tally, target, meta=tally_meta).compute()
+    counts = {
+        k.item() if isinstance(k, np.generic) else k: int(v)
+        for k, v in tally.groupby("label")["n"].sum().sort_index().items()
+    }
+    lengths = np.zeros(ddf.npartitions, dtype=np.int64)
+    np.add.at(lengths, tally["part"].to_numpy(), tally["n"].to_numpy())
+    n_rows = int(lengths.sum())
+    needed = [c for c, m in plan(smote.sampling_strategy, counts).items() if m > 0]
+
+    # gather the rows of the classes that need synthetic rows, with global row numbers
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    numbered = ddf.map_partitions(_with_row_numbers, starts, meta=_row_meta(meta))
+    small = numbered[numbered[target].isin(needed)].compute()
+    values = layout.values(small[features])
+    labels = small[target].to_numpy()
+    rows = small["__streamsmote_row__"].to_numpy(np.int64)
+    data = {c: (values[labels == c], rows[labels == c]) for c in needed}
+
+    smote._layout = layout
+    smote._n_rows = n_rows
+    smote.n_features_in_ = len(features)
+    smote._plan(counts)
+    smote._build(data)
+    state = _FittedState(smote, lengths, n_rows, features, target, mark_synthetic)
+    out_meta = meta.copy()
+    if mark_synthetic is not None:
+        out_meta[mark_synthetic] = pd.Series(dtype=bool)
+    state_key = dask.delayed(state, pure=True)
+    return ddf.map_partitions(_partition, state_key, meta=out_meta)
+
+
+def _check_numeric(X):
+    bad = [
+        c
+        for c, dt in X.dtypes.items()
+        if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))
+    ]
+    if bad:
+        raise ValueError(
+            f"non-numeric feature columns {bad}; SMOTE interpolates numbers: encode or drop "
+            "them first."
+        )
+
+
+def _tally(df, target, partition_info=None):
+    number = partition_info["number"] if partition_info else 0
+    vc = df[target].value_counts(sort=False)
+    return pd.DataFrame(
+        {
+            "part": np.full(len(vc), number, dtype=np.int64),
+            "label": vc.index.to_numpy(),
+            "n": vc.to_numpy(np.int64),
+        }
+    )
+
+
+def _row_meta(meta):
+    out = meta.copy()
+    out["__streamsmote_row__"] = pd.Series(dtype=np.int64)
+    return out
+
+
+def _with_row_numbers(df, starts, partition_info=None):
+    i = partition_info["number"] if partition_info else 0
+    df = df.copy()
+    df["__streamsmote_row__"] = np.arange(starts[i], starts[i] + len(df), dtype=np.int64)
+    return df
+
+
+class _FittedState:
+    """What a worker needs: per class rows, graph and draw start; partition boundaries."""
+
+    def __init__(self, smote, lengths, n_rows, features, target, mark):
+        self.smote = smote
+        self.before = np.concatenate([[0], np.cumsum(lengths)])
+        self.n_rows = n_rows
+        self.features = features
+        self.target = target
+        self.mark = mark
+        self.offsets = {}
+        start = n_rows
+        for c in smote._needed():
+            self.offsets[c] = start
+            start += smote._draws[c].n_new
+
+
+def _partition(df, state, partition_info=None):
+    number = partition_info["number"] if partition_info else 0
+    sm = state.smote
+    layout = sm._layout
+    lo, hi = state.before[number], state.before[number + 1]
+    parts = [df.assign(**{state.mark: False}) if state.mark else df]
+    for c in sm._needed():
+        draws = sm._draws[c]
+        first = draws.n_new * lo // state.n_rows
+        last = draws.n_new * hi // state.n_rows
+        if last <= first:
+            continue
+        draws.seek(first)
+        Xs, _ = sm._synthesize(c, last - first)
+        idx = state.offsets[c] + first
+        block = layout.make_X(Xs, idx)
+        block[state.target] = layout.make_y(c, len(block), idx)
+        if state.mark:
+            block[state.mark] = True
+        parts.append(block[df.columns.tolist() + ([state.mark] if state.mark else [])])
+    return pd.concat(parts) if len(parts) > 1 else parts[0]

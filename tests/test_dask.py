@@ -1,0 +1,72 @@
+"""streamsmote.dask on a real distributed.LocalCluster: partition-independent, identical to
+fit_resample, originals untouched."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import streamsmote as ss
+
+dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+from streamsmote.dask import resample  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def frame():
+    rng = np.random.default_rng(0)
+    n = 3000
+    df = pd.DataFrame(rng.normal(size=(n, 4)), columns=list("abcd")).astype({"a": "float32"})
+    df["label"] = np.select([rng.random(n) < 0.08, rng.random(n) < 0.15], [1, 2], 0)
+    return df
+
+
+def _sorted_rows(a):
+    return a[np.lexsort(a.T[::-1])]
+
+
+@pytest.mark.parametrize("npartitions", [1, 4, 7])
+def test_same_rows_as_fit_resample_for_any_partitioning(client, frame, npartitions):
+    X, y = frame.drop(columns="label"), frame["label"]
+    ref_X, ref_y = ss.SMOTE(random_state=3, neighbors="exact").fit_resample(X, y)
+    ddf = dd.from_pandas(frame, npartitions=npartitions)
+    out = resample(
+        ddf, "label", ss.SMOTE(random_state=3, neighbors="exact"), mark_synthetic="synthetic"
+    ).compute()
+    syn = out[out["synthetic"]]
+    n = len(frame)
+    got = np.c_[syn[list("abcd")].to_numpy(np.float64), syn["label"].to_numpy()]
+    want = np.c_[ref_X.iloc[n:].to_numpy(np.float64), ref_y.iloc[n:].to_numpy()]
+    np.testing.assert_array_equal(_sorted_rows(got), _sorted_rows(want))
+    originals = out[~out["synthetic"]].drop(columns="synthetic")
+    pd.testing.assert_frame_equal(originals, frame)
+    assert list(out.dtypes[: frame.shape[1]]) == list(frame.dtypes)
+    assert out["label"].value_counts().nunique() == 1  # balanced
+
+
+def test_synthetic_rows_spread_over_partitions(client, frame):
+    ddf = dd.from_pandas(frame, npartitions=4)
+    out = resample(ddf, "label", ss.SMOTE(random_state=0), mark_synthetic="s")
+    per_part = out.map_partitions(lambda d: pd.Series([int(d["s"].sum())])).compute()
+    assert (per_part > 0).all()
+
+
+def test_errors(client, frame):
+    ddf = dd.from_pandas(frame, npartitions=2)
+    with pytest.raises(ValueError, match="not a column"):
+        resample(ddf, "nope")
+    bad = dd.from_pandas(frame.assign(s="x"), npartitions=2)
+    with pytest.raises(ValueError, match="non-numeric feature columns"):
+        resample(bad, "label")
