@@ -85,8 +85,8 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     smote._check_params()
     features = [c for c in ddf.columns if c != target]
     meta = ddf._meta
-    layout = Layout(meta[features], meta[target])
     _check_numeric(meta[features])
+    layout = Layout(meta[features], meta[target])
 
     # one pass: rows per (partition, class); gives the class counts and partition lengths
     tally_meta = pd.DataFrame(
