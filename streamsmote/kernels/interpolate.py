@@ -8,7 +8,8 @@ the product and sum in float64 (``steps`` is float64), then one cast to the outp
 
 import numba
 
-from .._config import PARALLEL, SERIAL
+from .._config import SERIAL
+from .._threads import run_rows
 
 # Below this many rows a parallel launch costs more than it saves.
 PARALLEL_MIN_ROWS = 20_000
@@ -32,21 +33,17 @@ def _interpolate_serial(X, nn, rows, cols, gaps, out):
         _body(X, nn, rows, cols, gaps, out, i)
 
 
-@numba.njit(**PARALLEL)
-def _interpolate_parallel(X, nn, rows, cols, gaps, out):
-    for i in numba.prange(rows.shape[0]):
-        _body(X, nn, rows, cols, gaps, out, i)
-
-
 def interpolate(X, nn, rows, cols, gaps, out):
     """Fill ``out[i] = X[rows[i]] + gaps[i] * (X[nn[rows[i], cols[i]]] - X[rows[i]])``.
 
     ``X`` is float32 or float64 (integer data is passed as float64 and rounded by the caller);
-    ``out`` has ``len(rows)`` rows and any float dtype. Each thread owns its output rows, so the
-    result does not depend on the number of threads.
+    ``out`` has ``len(rows)`` rows and any float dtype. From ``PARALLEL_MIN_ROWS`` rows on,
+    threads fill contiguous ranges of ``out``: each owns its rows, so the result does not
+    depend on the number of threads.
     """
-    if rows.shape[0] >= PARALLEL_MIN_ROWS and numba.get_num_threads() > 1:
-        _interpolate_parallel(X, nn, rows, cols, gaps, out)
-    else:
-        _interpolate_serial(X, nn, rows, cols, gaps, out)
+
+    def part(lo, hi):
+        _interpolate_serial(X, nn, rows[lo:hi], cols[lo:hi], gaps[lo:hi], out[lo:hi])
+
+    run_rows(part, rows.shape[0], min_rows=PARALLEL_MIN_ROWS // 2)
     return out

@@ -3,12 +3,14 @@
 Neighbours are ordered by (squared distance, index), so ties break towards the smaller row
 number and every kernel gives the same answer whatever the blocking or the number of threads:
 each query row is owned by one thread, and its candidates arrive in increasing index order.
+Every kernel is serial, cached on disk and releases the GIL; :mod:`streamsmote._threads` runs
+them on row ranges in parallel.
 """
 
 import numba
 import numpy as np
 
-from .._config import PARALLEL, SERIAL
+from .._config import SERIAL
 
 NO_INDEX = np.iinfo(np.int64).max
 
@@ -27,7 +29,7 @@ def _push(dist, idx, td, ti):
     ti[p] = idx
 
 
-@numba.njit(**PARALLEL)
+@numba.njit(**SERIAL)
 def _brute_knn(X, Q, self_idx, out_d, out_i):
     """Exact float64 kNN of each row of ``Q`` among the rows of ``X``.
 
@@ -35,7 +37,7 @@ def _brute_knn(X, Q, self_idx, out_d, out_i):
     sums of squared float64 differences, in feature order."""
     n, d = X.shape
     k = out_d.shape[1]
-    for q in numba.prange(Q.shape[0]):
+    for q in range(Q.shape[0]):
         td = out_d[q]
         ti = out_i[q]
         td[:] = np.inf
@@ -109,15 +111,17 @@ def _rerank(X, Q, cand_i, cand_s, qnorm, err, out_d, out_i, ok):
             ok[q] = qnorm[q] + last - err[q] > kth * (1.0 + 1e-9) + 1e-300
 
 
-@numba.njit(**PARALLEL)
-def _rerank_candidates(X, cand, out_d, out_i):
+@numba.njit(**SERIAL)
+def _rerank_candidates(X, cand, q0, out_d, out_i):
     """The k nearest of each row's candidate list (its own index skipped), by exact float64
-    distance then index. Rows with fewer than k valid candidates keep ``NO_INDEX`` slots."""
+    distance then index, for rows ``q0, q0 + 1, ...`` (one per row of ``out_d``). Rows with
+    fewer than k valid candidates keep ``NO_INDEX`` slots."""
     d = X.shape[1]
     k = out_d.shape[1]
-    for q in numba.prange(X.shape[0]):
-        td = out_d[q]
-        ti = out_i[q]
+    for r in range(out_d.shape[0]):
+        q = q0 + r
+        td = out_d[r]
+        ti = out_i[r]
         td[:] = np.inf
         ti[:] = NO_INDEX
         for c in range(cand.shape[1]):
@@ -125,8 +129,8 @@ def _rerank_candidates(X, cand, out_d, out_i):
             if j == NO_INDEX or j == q:
                 continue
             dup = False
-            for r in range(k):
-                if ti[r] == j:
+            for h in range(k):
+                if ti[h] == j:
                     dup = True
             if dup:
                 continue

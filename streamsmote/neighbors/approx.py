@@ -8,6 +8,7 @@ re-ranking, which also orders ties like the exact path does.
 
 import numpy as np
 
+from .._threads import run_rows
 from ..kernels.topk import NO_INDEX, _rerank_candidates
 from .exact import kneighbors_exact
 
@@ -62,7 +63,8 @@ def kneighbors_approx(X, k, random_state=None, n_neighbors=None):
     cand[cand < 0] = NO_INDEX
     out_d = np.empty((n, k), dtype=np.float64)
     out_i = np.empty((n, k), dtype=np.int64)
-    _rerank_candidates(X, cand, out_d, out_i)
+    run_rows(lambda lo, hi: _rerank_candidates(X, cand, lo, out_d[lo:hi], out_i[lo:hi]), n,
+             min_rows=4096)
     short = np.flatnonzero(out_i[:, k - 1] == NO_INDEX)
     if short.size:  # NN-descent left a row with fewer than k neighbours: search it exactly
         out_i[short], out_d[short] = kneighbors_exact(X, k, Q=X[short], self_idx=short)

@@ -12,11 +12,9 @@ Each thread takes whole query blocks (single-threaded BLAS, then the serial scre
 while the block of scores is still in its cache); threads never share output rows.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
-import numba
 import numpy as np
 
+from .._threads import map_tasks, run_rows
 from ..kernels.topk import NO_INDEX, _brute_knn, _rerank, _screen_block
 
 MARGIN = 8
@@ -71,7 +69,7 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
     if nq == 0:
         return out_i, out_d
     if n * nq <= BRUTE_MAX_PAIRS or n <= k + MARGIN:
-        _brute_knn(X, Q, self_idx, out_d, out_i)
+        brute_knn(X, Q, self_idx, out_d, out_i)
         return out_i, out_d
 
     mu = X.mean(axis=0, dtype=np.float64)
@@ -96,22 +94,25 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         _rerank(X, Q[q0:q1], cand_i, cand_s, qn, err, out_d[q0:q1], out_i[q0:q1], ok[q0:q1])
 
     with _single_threaded_blas():
-        workers = max(1, numba.get_num_threads())
-        if workers == 1:
-            for q0 in range(0, nq, QUERY_BLOCK):
-                block(q0)
-        else:
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(block, range(0, nq, QUERY_BLOCK)))
+        map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
 
     bad = np.flatnonzero(~ok)
     if bad.size:
         bd = np.empty((bad.size, k), dtype=np.float64)
         bi = np.empty((bad.size, k), dtype=np.int64)
-        _brute_knn(X, np.ascontiguousarray(Q[bad]), self_idx[bad], bd, bi)
+        brute_knn(X, np.ascontiguousarray(Q[bad]), self_idx[bad], bd, bi)
         out_d[bad] = bd
         out_i[bad] = bi
     return out_i, out_d
+
+
+def brute_knn(X, Q, self_idx, out_d, out_i):
+    """Float64 brute-force kNN (:func:`_brute_knn`), query rows split over threads."""
+
+    def part(lo, hi):
+        _brute_knn(X, Q[lo:hi], self_idx[lo:hi], out_d[lo:hi], out_i[lo:hi])
+
+    run_rows(part, Q.shape[0], min_rows=max(1, 200_000 // max(1, X.shape[0])))
 
 
 def _single_threaded_blas():
