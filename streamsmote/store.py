@@ -97,8 +97,21 @@ class MinorityStore:
     def kept(self):
         return sorted(self.classes)
 
-    def add(self, values, y, offset):
-        """Store the rows of ``values`` (work matrix) whose class in ``y`` is still kept."""
+    def wanted(self, y):
+        """Positions of the rows of a chunk that the store would keep, or None for all of
+        them: lets the caller convert only those rows (the majority is usually dropped)."""
+        if self.keep is not None:
+            return np.flatnonzero(np.isin(y, list(self.keep)))
+        if self.dropped:
+            return np.flatnonzero(~np.isin(y, list(self.dropped)))
+        return None
+
+    def add(self, values, y, offset, rows=None):
+        """Store the rows of ``values`` (work matrix) whose class in ``y`` is still kept.
+
+        ``rows`` gives the chunk positions of the rows of ``values`` when they are a selection
+        (see :meth:`wanted`); global row numbers are ``offset + position``."""
+        rows = np.arange(len(y), dtype=np.int64) if rows is None else rows.astype(np.int64)
         labels = self.keep if self.keep is not None else np.unique(y)
         for c in labels:
             c = c.item() if isinstance(c, np.generic) else c
@@ -110,7 +123,7 @@ class MinorityStore:
             store = self.classes.get(c)
             if store is None:
                 store = self.classes[c] = _ClassRows(self.n_features, self.dtype)
-            store.add(values[idx], idx.astype(np.int64) + offset)
+            store.add(values[idx], rows[idx] + offset)
         self._enforce_budget()
 
     def _enforce_budget(self):
