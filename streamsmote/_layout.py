@@ -62,7 +62,10 @@ class Layout:
 
 
 def _numpy_dtype(dt):
-    """The numpy dtype behind a pandas extension dtype (nullable Int64 → int64)."""
+    """The numpy dtype behind a pandas extension dtype (nullable Int64 → int64, Sparse[float64]
+    → float64)."""
+    if isinstance(dt, pd.SparseDtype):
+        return dt.subtype
     return getattr(dt, "numpy_dtype", dt)
 
 
@@ -71,3 +74,63 @@ def concat(layout, parts_X, parts_y):
     if layout.kind == "numpy":
         return np.concatenate(parts_X), np.concatenate(parts_y)
     return pd.concat(parts_X), pd.concat(parts_y)
+
+
+class CallerFormat:
+    """How the caller of ``fit_resample`` passed ``X`` and ``y``, for the forms that
+    imbalanced-learn's ``fit_resample`` accepts on top of ndarrays, DataFrames and Series:
+    Python lists (returned as lists), a one-column DataFrame ``y`` (returned as a DataFrame),
+    a ``(n, 1)`` column ``y`` (raveled) and a one-hot ``(n, n_classes)`` ``y`` (resampled as
+    the column index of its 1, returned one-hot).
+
+    Examples
+    --------
+    >>> fmt = CallerFormat([[0.0], [1.0]], np.array([[1, 0], [0, 1]]))
+    >>> X, y = fmt.inputs()
+    >>> y.tolist()
+    [0, 1]
+    >>> X_res, y_res = fmt.restore(np.array([[0.0], [1.0], [0.5]]), np.array([0, 1, 1]))
+    >>> X_res, y_res.tolist()
+    ([[0.0], [1.0], [0.5]], [[1, 0], [0, 1], [0, 1]])
+    """
+
+    def __init__(self, X, y):
+        self.X_list = isinstance(X, list)
+        self.y_list = isinstance(y, list)
+        self.y_columns = None
+        self.one_hot = None  # (n_columns, dtype) of a one-hot y
+        self._X, self._y = X, y
+        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+            self.y_columns = y.columns
+            self._y = y.iloc[:, 0]
+        elif not isinstance(y, pd.Series | pd.DataFrame):
+            arr = np.asarray(y)
+            if arr.ndim == 2 and arr.shape[1] == 1:
+                self._y = arr.ravel()
+            elif arr.ndim == 2 and arr.shape[0] > 0:
+                ones = (arr == 1).sum(axis=1)
+                if not (np.isin(arr, (0, 1)).all() and (ones == 1).all()):
+                    raise ValueError(
+                        f"y has shape {arr.shape} and is not a one-hot encoding of one class "
+                        "per row: multilabel and multioutput targets are not supported. Pass "
+                        "one class label per row (a 1-D y)."
+                    )
+                self.one_hot = (arr.shape[1], arr.dtype)
+                self._y = arr.argmax(axis=1)
+
+    def inputs(self):
+        """``(X, y)`` with ``y`` 1-D, for the ordinary checks."""
+        return self._X, self._y
+
+    def restore(self, X, y):
+        """The resampled ``(X, y)`` in the caller's forms."""
+        if self.one_hot is not None:
+            n_columns, dtype = self.one_hot
+            y = np.eye(n_columns, dtype=dtype)[np.asarray(y)]
+        elif self.y_columns is not None:
+            y = pd.DataFrame({self.y_columns[0]: y}, index=getattr(y, "index", None))
+        if self.X_list:
+            X = X.values.tolist() if isinstance(X, pd.DataFrame) else X.tolist()
+        if self.y_list:
+            y = np.asarray(y).tolist()
+        return X, y

@@ -17,6 +17,7 @@ The flow, top to bottom::
    input's container (:mod:`streamsmote._layout`).
 """
 
+import copy
 import warnings
 from numbers import Integral
 
@@ -27,7 +28,7 @@ from . import strategy as _strategy
 from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._draws import ClassDraws
-from ._layout import Layout, concat
+from ._layout import CallerFormat, Layout, concat
 from ._validation import ChunkChecker, check_chunksize
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS, kneighbors
@@ -246,7 +247,9 @@ class SMOTE(_ParamsMixin):
             The rows of ``X`` in order, then one block of synthetic rows per class in sorted
             label order. Same container, columns and dtypes as ``X``.
         y_resampled : ndarray or Series
-            Labels, same container, name and dtype as ``y``.
+            Labels, same container, name and dtype as ``y``. As in imbalanced-learn, lists
+            come back as lists, a one-column DataFrame ``y`` as a DataFrame and a one-hot
+            ``y`` one-hot.
 
         Raises
         ------
@@ -255,7 +258,8 @@ class SMOTE(_ParamsMixin):
             class, or a class with no more than ``k_neighbors`` rows.
         """
         self._check_params()
-        X, y = self._check_arrays(X, y)
+        caller = CallerFormat(X, y)
+        X, y = self._check_arrays(*caller.inputs())
         layout = Layout(X, y)
         values = layout.values(X)
         labels = layout.labels(y)
@@ -280,7 +284,7 @@ class SMOTE(_ParamsMixin):
             prov.append(p)
             start += Xs.shape[0]
         self.provenance_ = _provenance_frame(prov)
-        return concat(layout, parts_X, parts_y)
+        return caller.restore(*concat(layout, parts_X, parts_y))
 
     def _check_arrays(self, X, y):
         try:
@@ -483,7 +487,11 @@ class SMOTE(_ParamsMixin):
         self._check_params()
         if y is not None:
             return from_arrays(source, y, chunksize=max(1, len(y)), progress=progress)
-        return as_source(source, progress=progress)
+        src = as_source(source, progress=progress)
+        if progress and not src.progress:
+            src = copy.copy(src)
+            src.progress = True
+        return src
 
     def _scan(self, src, class_counts):
         """One pass over ``src``: yield its chunks while counting classes and storing rows;
@@ -510,7 +518,7 @@ class SMOTE(_ParamsMixin):
                 labels = layout.labels(y)
                 for c, m in _strategy.class_counts(labels).items():
                     counts[c] = counts.get(c, 0) + m
-                store.add(layout.values(X), labels, n)
+                _store_chunk(store, layout, X, labels, n)
                 n += len(labels)
                 yield X, y
             if layout is None:
@@ -550,17 +558,16 @@ class SMOTE(_ParamsMixin):
             stacklevel=4,
         )
         again = MinorityStore(store.n_features, store.dtype, store.memory_limit, keep=missing)
-        n = 0
-        for X, y in src:
-            labels = self._layout.labels(y)
-            again.add(self._layout.values(X), labels, n)
-            n += len(labels)
-        for c in missing:
-            store.classes[c] = again.classes[c]
-        store.dropped.difference_update(missing)
-        if again.folder is not None:
-            store.spilled.update(again.spilled)
-            store.folder = store.folder or again.folder
+        try:
+            n = 0
+            for X, y in src:
+                labels = self._layout.labels(y)
+                _store_chunk(again, self._layout, X, labels, n)
+                n += len(labels)
+        except BaseException:
+            again.close()  # and its spill folder
+            raise
+        store.adopt(again, missing)  # store.close() then removes again's spill folder too
 
     def _set_fit_info(self, layout, X):
         self.n_features_in_ = layout.n_features
@@ -629,15 +636,46 @@ class SMOTE(_ParamsMixin):
                 "This SMOTE is not fitted yet: call fit(source) (or resample_chunks) first."
             )
 
+    def get_feature_names_out(self, input_features=None):
+        """Names of the resampled features: the input's (SMOTE adds rows, not columns).
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            Must equal ``feature_names_in_`` when it exists; by default ``feature_names_in_``
+            or ``x0, x1, ...``.
+
+        Returns
+        -------
+        ndarray of object
+        """
+        from ._sklearn import feature_names_out
+
+        return feature_names_out(self, input_features)
+
     def __sklearn_tags__(self):
         from ._sklearn import sampler_tags
 
         return sampler_tags(self)
 
 
+def _store_chunk(store, layout, X, labels, offset):
+    """Hand a chunk's rows to the store, converting only the rows it keeps."""
+    rows = store.wanted(labels)
+    if rows is None or rows.size > 0.5 * len(labels):
+        store.add(layout.values(X), labels, offset)
+    elif rows.size:
+        part = X.iloc[rows] if layout.kind == "pandas" else X[rows]
+        store.add(layout.values(part), labels[rows], offset, rows=rows)
+
+
 def _seed_of(random_state):
+    """An int seed: the int itself, one drawn from a RandomState instance (reproducible for a
+    given instance state), or fresh entropy for None."""
     if isinstance(random_state, Integral):
         return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(2**31))
     return int(np.random.SeedSequence().generate_state(1)[0])
 
 

@@ -93,6 +93,7 @@ class MinorityStore:
         self.dropped = set()
         self.folder = None
         self.spilled = set()
+        self._adopted_folders = []  # spill folders of stores this one took classes from
 
     def kept(self):
         return sorted(self.classes)
@@ -146,12 +147,27 @@ class MinorityStore:
         memmap."""
         return self.classes[c].finish()
 
+    def adopt(self, other, classes):
+        """Take over ``classes`` from ``other`` (a store filled by a second read of the
+        source), with the spill folder their files live in, which :meth:`close` removes."""
+        for c in classes:
+            self.classes[c] = other.classes.pop(c)
+            self.dropped.discard(c)
+            if c in other.spilled:
+                self.spilled.add(c)
+        if other.folder is not None:
+            self._adopted_folders.append(other.folder)
+            other.folder = None
+        other.close()
+
     def close(self):
-        """Release everything and remove the spill folder."""
+        """Release everything and remove the spill folders."""
         for s in self.classes.values():
             if s.file is not None and not s.file.closed:
                 s.file.close()
         self.classes = {}
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
+        for folder in [self.folder, *self._adopted_folders]:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.folder = None
+        self._adopted_folders = []

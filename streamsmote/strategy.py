@@ -66,8 +66,9 @@ def plan(sampling_strategy, counts, y=None):
     Raises
     ------
     ValueError
-        With one class only, or a strategy that is not one of the above, or one that would have
-        to remove rows.
+        With one class only, non-integer float labels (a continuous target), a strategy
+        that is not one of the above, or one that would have to remove rows (or, for a
+        float, add none).
 
     Examples
     --------
@@ -79,6 +80,7 @@ def plan(sampling_strategy, counts, y=None):
     {1: 20}
     """
     counts = {k: int(counts[k]) for k in sorted(counts)}
+    _check_labels(counts)
     if len(counts) < 2:
         raise ValueError(
             f"The target 'y' needs to have more than 1 class; got {len(counts)} class"
@@ -108,6 +110,19 @@ def plan(sampling_strategy, counts, y=None):
             f"({type(sampling_strategy).__name__})."
         )
     return {k: out[k] for k in sorted(out)}
+
+
+def _check_labels(counts):
+    """Reject a continuous target (non-integer float labels), as scikit-learn's
+    ``check_classification_targets`` does: every value would be its own class."""
+    bad = [c for c in counts if isinstance(c, float) and not c.is_integer()]
+    if bad:
+        raise ValueError(
+            f"Unknown label type: continuous. y holds non-integer float values (e.g. {bad[0]!r}) "
+            f"in {len(bad)} of its {len(counts)} distinct values; SMOTE needs class labels. "
+            "Encode the classes as integers or strings (a regression target cannot be "
+            "over-sampled this way)."
+        )
 
 
 def _from_string(name, counts):
@@ -171,11 +186,11 @@ def _from_float(ratio, counts):
         if label == major:
             continue
         n_new = int(counts[major] * ratio - n)
-        if n_new < 0:
+        if n_new <= 0:  # imbalanced-learn rejects a ratio that adds no row as well
             raise ValueError(
                 f"The specified ratio {ratio} would require removing samples from the minority "
-                f"class {label!r} ({n} rows, majority {counts[major]}) while generating new "
-                "ones. Please increase the ratio."
+                f"class {label!r} ({n} rows, majority {counts[major]}), or adding none, while "
+                "generating new ones. Please increase the ratio."
             )
         out[label] = n_new
     return out

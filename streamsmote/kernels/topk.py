@@ -10,7 +10,7 @@ them on row ranges in parallel.
 import numba
 import numpy as np
 
-from .._config import SERIAL
+from .._config import FASTMATH, SERIAL
 
 NO_INDEX = np.iinfo(np.int64).max
 
@@ -140,3 +140,67 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
                 s += t * t
             if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
                 _push(s, j, td, ti)
+
+
+@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
+def _any_below(Da, cn_j, thr_j, ca, ta, lo, hi):
+    """Whether any of columns ``lo:hi`` of the score row beats either threshold (vectorised
+    pre-check: most 32-column runs hold no candidate at all)."""
+    two = np.float32(2.0)
+    hit = 0
+    for b in range(lo, hi):
+        d2 = two * Da[b]
+        hit |= (cn_j[b] - d2 < ta) | (ca - d2 < thr_j[b])
+    return hit != 0
+
+
+@numba.njit(**SERIAL)
+def _screen_pair(D, cn_i, cn_j, i0, j0, diag, td, ti, thr):
+    """Merge the dot products ``D`` of row blocks I (from ``i0``) and J (from ``j0``) into the
+    top-m lists of both: row ``a`` of I sees the columns of J as candidates and column ``b`` of
+    J sees the rows of I, so each dot product serves two queries. On a diagonal block only the
+    upper triangle is used (a row is never its own candidate). ``thr[q]`` mirrors
+    ``td[q, -1]``, the score to beat."""
+    bi, bj = D.shape
+    m = td.shape[1]
+    two = np.float32(2.0)
+    thr_j = thr[j0 : j0 + bj]
+    for a in range(bi):
+        qa = i0 + a
+        ca = cn_i[a]
+        Da = D[a]
+        start = a + 1 if diag else 0
+        for lo in range(start, bj, 32):
+            hi = min(lo + 32, bj)
+            if not _any_below(Da, cn_j, thr_j, ca, thr[qa], lo, hi):
+                continue
+            for b in range(lo, hi):
+                d2 = two * Da[b]
+                qb = j0 + b
+                v = cn_j[b] - d2
+                if v < thr[qa]:
+                    _push(v, qb, td[qa], ti[qa])
+                    thr[qa] = td[qa, m - 1]
+                w = ca - d2
+                if w < thr_j[b]:
+                    _push(w, qa, td[qb], ti[qb])
+                    thr_j[b] = td[qb, m - 1]
+
+
+@numba.njit(**SERIAL)
+def _merge_top(tds, tis, q0, out_s, out_i):
+    """Merge per-thread top-m lists (``tds[t, q]``) of rows ``q0, q0 + 1, ...`` into one
+    top-m list per row, ordered by (score, index)."""
+    m = out_s.shape[1]
+    for r in range(out_s.shape[0]):
+        q = q0 + r
+        out_s[r, :] = np.inf
+        out_i[r, :] = NO_INDEX
+        for t in range(tds.shape[0]):
+            for c in range(m):
+                v = tds[t, q, c]
+                j = tis[t, q, c]
+                if j == NO_INDEX:
+                    break
+                if v < out_s[r, m - 1] or (v == out_s[r, m - 1] and j < out_i[r, m - 1]):
+                    _push(v, j, out_s[r], out_i[r])

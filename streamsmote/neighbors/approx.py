@@ -63,8 +63,11 @@ def kneighbors_approx(X, k, random_state=None, n_neighbors=None):
     cand[cand < 0] = NO_INDEX
     out_d = np.empty((n, k), dtype=np.float64)
     out_i = np.empty((n, k), dtype=np.int64)
-    run_rows(lambda lo, hi: _rerank_candidates(X, cand, lo, out_d[lo:hi], out_i[lo:hi]), n,
-             min_rows=4096)
+    run_rows(
+        lambda lo, hi: _rerank_candidates(X, cand, lo, out_d[lo:hi], out_i[lo:hi]),
+        n,
+        min_rows=4096,
+    )
     short = np.flatnonzero(out_i[:, k - 1] == NO_INDEX)
     if short.size:  # NN-descent left a row with fewer than k neighbours: search it exactly
         out_i[short], out_d[short] = kneighbors_exact(X, k, Q=X[short], self_idx=short)

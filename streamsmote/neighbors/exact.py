@@ -14,14 +14,25 @@ while the block of scores is still in its cache); threads never share output row
 
 import numpy as np
 
-from .._threads import map_tasks, run_rows
-from ..kernels.topk import NO_INDEX, _brute_knn, _rerank, _screen_block
+from .._threads import map_tasks, n_threads, run_rows
+from ..kernels.topk import (
+    NO_INDEX,
+    _brute_knn,
+    _merge_top,
+    _rerank,
+    _screen_block,
+    _screen_pair,
+)
 
 MARGIN = 8
 # Below this many query x index pairs, brute force float64 is as fast and simpler.
 BRUTE_MAX_PAIRS = 2_000_000
 QUERY_BLOCK = 256
 INDEX_BLOCK = 2048
+# Self-search: square blocks whose scores stay in a core's L2 cache.
+PAIR_BLOCK = 256
+# Whether a self-search computes each dot product once for both rows (measured faster).
+SYMMETRIC = True
 _U32 = 2.0**-24
 
 
@@ -55,6 +66,7 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
     X = np.ascontiguousarray(X)
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
+    symmetric = Q is None and SYMMETRIC
     if Q is None:
         Q = X
         self_idx = np.arange(X.shape[0], dtype=np.int64)
@@ -94,6 +106,25 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         _rerank(X, Q[q0:q1], cand_i, cand_s, qn, err, out_d[q0:q1], out_i[q0:q1], ok[q0:q1])
 
     with _single_threaded_blas():
+        if symmetric:
+            cand_s, cand_i = _screen_symmetric(Xc, cnorm, m)
+
+            def block(q0):
+                q1 = min(q0 + QUERY_BLOCK, nq)
+                qn = cnorm[q0:q1].astype(np.float64)
+                err = coef * (np.sqrt(qn) + radius) ** 2
+                _rerank(
+                    X,
+                    X[q0:q1],
+                    cand_i[q0:q1],
+                    cand_s[q0:q1],
+                    qn,
+                    err,
+                    out_d[q0:q1],
+                    out_i[q0:q1],
+                    ok[q0:q1],
+                )
+
         map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
 
     bad = np.flatnonzero(~ok)
@@ -104,6 +135,37 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         out_d[bad] = bd
         out_i[bad] = bi
     return out_i, out_d
+
+
+def _screen_symmetric(Xc, cnorm, m):
+    """Screening of every row against every other, each dot product computed once.
+
+    Block pairs (I, J), I <= J, are dealt round-robin to the threads; each thread keeps its
+    own top-m list for every row (no shared writes) and the lists are merged at the end, so
+    the result does not depend on the number of threads."""
+    n = Xc.shape[0]
+    starts = list(range(0, n, PAIR_BLOCK))
+    pairs = [(i, j) for i in starts for j in starts if j >= i]
+    workers = max(1, min(n_threads(), len(pairs)))
+    tds = np.full((workers, n, m), np.inf, dtype=np.float32)
+    tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
+    thr = np.full((workers, n), np.inf, dtype=np.float32)
+
+    def work(w):
+        for i, j in pairs[w::workers]:
+            i1, j1 = min(i + PAIR_BLOCK, n), min(j + PAIR_BLOCK, n)
+            D = Xc[i:i1] @ Xc[j:j1].T
+            _screen_pair(D, cnorm[i:i1], cnorm[j:j1], i, j, i == j, tds[w], tis[w], thr[w])
+
+    map_tasks(work, list(range(workers)))
+    if workers == 1:
+        return tds[0], tis[0]
+    cand_s = np.empty((n, m), dtype=np.float32)
+    cand_i = np.empty((n, m), dtype=np.int64)
+    run_rows(
+        lambda lo, hi: _merge_top(tds, tis, lo, cand_s[lo:hi], cand_i[lo:hi]), n, min_rows=4096
+    )
+    return cand_s, cand_i
 
 
 def brute_knn(X, Q, self_idx, out_d, out_i):

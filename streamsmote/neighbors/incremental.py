@@ -35,9 +35,9 @@ from numbers import Integral
 import numba
 import numpy as np
 
-from .._config import PARALLEL
+from .._config import PARALLEL, SERIAL
 from ..kernels.topk import NO_INDEX, _push
-from .exact import kneighbors_exact
+from .exact import BRUTE_MAX_PAIRS, kneighbors_exact
 
 WINDOW_KINDS = ("sliding", "reservoir")
 INCREMENTAL_METHODS = ("exact", "approx")
@@ -46,10 +46,11 @@ INCREMENTAL_METHODS = ("exact", "approx")
 APPROX_MIN_ROWS = 4096
 REBUILD_FRACTION = 0.25
 _MIN_CAPACITY = 256
+# Below this many (row, candidate) pairs a parallel launch costs more than it saves.
+PARALLEL_MIN_PAIRS = 200_000
 
 
-@numba.njit(**PARALLEL)
-def _merge_new(X, nn, nd, rows, new):
+def _merge_new_body(X, nn, nd, rows, new):
     """Merge the rows ``new`` as candidates into the top-k lists of the rows ``rows``.
 
     ``rows`` are distinct; each thread owns its rows' lists. A distance stops accumulating as
@@ -75,8 +76,7 @@ def _merge_new(X, nn, nd, rows, new):
                 _push(s, j, td, ti)
 
 
-@numba.njit(**PARALLEL)
-def _local_join(X, nn, rows, out_d, out_i):
+def _local_join_body(X, nn, rows, out_d, out_i):
     """Re-rank each row of ``rows`` over its own neighbours and their neighbours (``nn`` is a
     read-only snapshot of the graph), exact distances, ties by slot."""
     d = X.shape[1]
@@ -108,6 +108,41 @@ def _local_join(X, nn, rows, out_d, out_i):
                     s += u * u
                 if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
                     _push(s, j, td, ti)
+
+
+_merge_new_serial = numba.njit(**SERIAL)(_merge_new_body)
+_merge_new_parallel = numba.njit(**PARALLEL)(_merge_new_body)
+_local_join_serial = numba.njit(**SERIAL)(_local_join_body)
+_local_join_parallel = numba.njit(**PARALLEL)(_local_join_body)
+
+
+def _merge_new(X, nn, nd, rows, new):
+    if rows.shape[0] * new.shape[0] >= PARALLEL_MIN_PAIRS and numba.get_num_threads() > 1:
+        _merge_new_parallel(X, nn, nd, rows, new)
+    else:
+        _merge_new_serial(X, nn, nd, rows, new)
+
+
+def _local_join(X, nn, rows, out_d, out_i):
+    k = nn.shape[1]
+    if rows.shape[0] * (k + 1) ** 2 >= PARALLEL_MIN_PAIRS and numba.get_num_threads() > 1:
+        _local_join_parallel(X, nn, rows, out_d, out_i)
+    else:
+        _local_join_serial(X, nn, rows, out_d, out_i)
+
+
+def _search(X, k, rows):
+    """Exact kNN (within ``X``, self excluded) of the rows ``rows`` of ``X``: the serial merge
+    kernel over every row for small problems (no parallel launch, cached), else
+    :func:`~streamsmote.neighbors.exact.kneighbors_exact`. Both order by (distance, index)
+    with the same float64 arithmetic, so they agree exactly."""
+    n = X.shape[0]
+    if rows.shape[0] * n <= BRUTE_MAX_PAIRS:
+        nn = np.full((n, k), NO_INDEX, dtype=np.int64)
+        nd = np.full((n, k), np.inf)
+        _merge_new_serial(X, nn, nd, rows, np.arange(n, dtype=np.int64))
+        return nn[rows], nd[rows]
+    return kneighbors_exact(X, k, Q=X[rows], self_idx=rows)
 
 
 class IncrementalKNN:
@@ -299,7 +334,7 @@ class IncrementalKNN:
             seed = int(self._rng.integers(2**31 - 1))
             nn, nd = kneighbors_approx(X, self.k, random_state=seed)
         else:
-            nn, nd = kneighbors_exact(X, self.k)
+            nn, nd = _search(X, self.k, np.arange(n, dtype=np.int64))
         self._nn = np.full((cap, self.k), NO_INDEX, dtype=np.int64)
         self._nd = np.full((cap, self.k), np.inf)
         self._nn[:n] = nn
@@ -321,7 +356,7 @@ class IncrementalKNN:
             search = np.concatenate([new, repair])
         else:
             search = new
-        nn[search], nd[search] = kneighbors_exact(X, self.k, Q=X[search], self_idx=search)
+        nn[search], nd[search] = _search(X, self.k, search)
         _merge_new(X, nn, nd, clean, new)
         if self.method == "approx" and repair.size:
             snap = nn.copy()
@@ -332,7 +367,7 @@ class IncrementalKNN:
             nd[repair] = out_d
             short = repair[out_i[:, -1] == NO_INDEX]
             if short.size:  # too few candidates nearby: search those rows exactly
-                nn[short], nd[short] = kneighbors_exact(X, self.k, Q=X[short], self_idx=short)
+                nn[short], nd[short] = _search(X, self.k, short)
             _merge_new(X, nn, nd, repair, new)
 
     def nbytes(self):

@@ -1,0 +1,128 @@
+"""Slow, obviously-correct numpy references for the kernels, and the test data they run on.
+
+Nothing here is clever: distances are accumulated feature by feature in float64 (the order the
+kernels use, so exact ties are ties here too), neighbours are ordered by a stable sort on the
+distance (so ties go to the smaller index), and the draws are imbalanced-learn's, written out.
+"""
+
+import numpy as np
+
+NO_INDEX = np.iinfo(np.int64).max
+
+
+# ---------------------------------------------------------------------------------------------
+# test data
+# ---------------------------------------------------------------------------------------------
+
+
+def make_data(counts, n_features=3, seed=0, dtype=np.float64, labels=None):
+    """Continuous random rows (no exact distance ties), ``counts[i]`` rows of class
+    ``labels[i]`` (default ``0, 1, ...``), classes shuffled through the rows."""
+    rng = np.random.default_rng(seed)
+    labels = list(range(len(counts))) if labels is None else list(labels)
+    y = np.repeat(np.array(labels), counts)
+    y = y[rng.permutation(len(y))]
+    X = rng.normal(size=(len(y), n_features)) + (y == labels[0])[:, None] * 0.5
+    return X.astype(dtype), y
+
+
+# ---------------------------------------------------------------------------------------------
+# k nearest neighbours
+# ---------------------------------------------------------------------------------------------
+
+
+def sq_distances(Q, X):
+    """``D[i, j] = sum_f (Q[i, f] - X[j, f])**2`` in float64, summed in feature order."""
+    Q = np.asarray(Q, dtype=np.float64)
+    X = np.asarray(X, dtype=np.float64)
+    D = np.zeros((Q.shape[0], X.shape[0]))
+    for f in range(X.shape[1]):
+        t = Q[:, f, None] - X[None, :, f]
+        D = D + t * t
+    return D
+
+
+def knn(X, k, Q=None, self_idx=None):
+    """Brute-force kNN: for each query, the k nearest rows of ``X`` other than itself, ordered
+    by (squared distance, index); missing slots hold ``NO_INDEX`` / ``inf``.
+
+    Returns ``(indices, sq_distances)`` like :func:`streamsmote.neighbors.kneighbors_exact`.
+    """
+    if Q is None:
+        Q = X
+        self_idx = np.arange(X.shape[0])
+    elif self_idx is None:
+        self_idx = np.full(Q.shape[0], -1)
+    D = sq_distances(Q, X)
+    out_i = np.full((Q.shape[0], k), NO_INDEX, dtype=np.int64)
+    out_d = np.full((Q.shape[0], k), np.inf)
+    for q in range(Q.shape[0]):
+        order = np.argsort(D[q], kind="stable")  # ties: smaller index first
+        order = order[order != self_idx[q]][:k]
+        out_i[q, : len(order)] = order
+        out_d[q, : len(order)] = D[q, order]
+    return out_i, out_d
+
+
+def class_knn(X, y, k):
+    """``{class: set of global rows among the k nearest same-class rows}`` for every row."""
+    out = {}
+    for c in np.unique(y):
+        rows = np.flatnonzero(y == c)
+        nn = knn(X[rows], k)[0]
+        for r, neighbours in zip(rows, nn, strict=True):
+            out[int(r)] = set(rows[neighbours].tolist())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE
+# ---------------------------------------------------------------------------------------------
+
+
+def interpolate(X, nn, rows, cols, gaps):
+    """``x + gap * (x_nn - x)``: the difference in the input dtype, the rest in float64, one
+    cast back to the input dtype (imbalanced-learn's arithmetic)."""
+    x = X[rows]
+    diff = X[nn[rows, cols]] - x  # input dtype
+    return (x + gaps[:, None] * diff).astype(X.dtype)
+
+
+def draws(random_state, n_c, k, n_new):
+    """imbalanced-learn's draws for one class: ``(row, neighbour slot, gap)``."""
+    rs = random_state
+    if not isinstance(rs, np.random.RandomState):
+        rs = np.random.RandomState(rs)
+    idx = rs.randint(0, n_c * k, size=n_new)
+    gaps = rs.uniform(size=n_new)
+    return idx // k, idx % k, gaps
+
+
+def smote(X, y, n_new, k=5, seed=0):
+    """The synthetic rows of SMOTE on float ``X``: class blocks in sorted label order, a fresh
+    ``RandomState(seed)`` per class. Returns ``(X_synthetic, y_synthetic)``."""
+    parts_X, parts_y = [], []
+    for c in sorted(n_new):
+        if n_new[c] == 0:
+            continue
+        X_c = X[y == c]
+        nn = knn(X_c, k)[0]
+        rows, cols, gaps = draws(seed, X_c.shape[0], k, n_new[c])
+        parts_X.append(interpolate(X_c, nn, rows, cols, gaps))
+        parts_y.append(np.full(n_new[c], c, dtype=y.dtype))
+    if not parts_X:
+        return np.empty((0, X.shape[1]), X.dtype), np.empty(0, y.dtype)
+    return np.concatenate(parts_X), np.concatenate(parts_y)
+
+
+def from_provenance(X, prov):
+    """Synthetic rows recomputed from ``parent``, ``neighbor`` and ``gap`` of a provenance
+    frame: the difference in ``X``'s float dtype (float64 for integer data), the result in
+    float64."""
+    X = np.asarray(X)
+    if X.dtype.kind != "f":
+        X = X.astype(np.float64)
+    p = prov["parent"].to_numpy()
+    nb = prov["neighbor"].to_numpy()
+    g = prov["gap"].to_numpy()[:, None]
+    return X[p] + g * (X[nb] - X[p])
