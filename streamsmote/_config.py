@@ -11,4 +11,4 @@ PARALLEL = {"nogil": True, "parallel": True, "cache": False}
 FASTMATH = {"contract", "arcp", "reassoc"}
 
 # Memory budget of the minority store before it drops the largest class (bytes).
-DEFAULT_MEMORY_LIMIT = 1 << 30
+DEFAULT_MEMORY_LIMIT = 128 << 20

@@ -408,7 +408,9 @@ def _iter_parquet(files, read_columns, target, batch_size):
     offset = 0
     for f in files:
         where = os.path.basename(f) if len(files) > 1 else None
-        with pq.ParquetFile(f) as pf:
+        # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read until
+        # the file closes, i.e. memory proportional to the file, not to the batch.
+        with pq.ParquetFile(f, pre_buffer=False) as pf:
             for batch in pf.iter_batches(batch_size=batch_size, columns=read_columns):
                 df = batch.to_pandas()
                 # One global RangeIndex over the stream, as pandas' chunked CSV reader gives.
@@ -472,7 +474,9 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
     n_rows = 0
     features = read_columns = None
     for f in files:
-        with pq.ParquetFile(f) as pf:
+        # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read until
+        # the file closes, i.e. memory proportional to the file, not to the batch.
+        with pq.ParquetFile(f, pre_buffer=False) as pf:
             names = pf.schema_arrow.names
             if features is None:
                 check_target_column(names, target, where=repr(f))

@@ -1,0 +1,729 @@
+"""Command line: ``streamsmote resample | inspect | demo``.
+
+::
+
+    streamsmote resample INPUT OUTPUT --target COL [--k 5] [--strategy auto] [--order append]
+    streamsmote inspect INPUT --target COL [--k 5] [--strategy auto] [--json]
+    streamsmote demo [--rows 2000000] [--out ./streamsmote-demo] [--seed 0]
+
+Files are CSV (``.csv``, ``.tsv``, compressed ``.csv.gz`` ... for input) or Parquet
+(``.parquet``, ``.pq``, or for input a directory of ``*.parquet`` part files), chosen by
+extension. Everything is streamed chunk by chunk; outputs are written atomically.
+
+A user error (missing file, unknown column, bad option, a class too small for ``--k``, ...)
+prints one line ``streamsmote: error: ...`` on stderr and exits with code 2.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+import warnings
+
+from . import __version__
+from . import strategy as _strategy
+
+PROG = "streamsmote"
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+CSV_EXTS = (".csv", ".tsv", ".txt")
+COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
+PARQUET_EXTS = (".parquet", ".pq")
+
+
+class CLIError(Exception):
+    """A user error: printed as one ``streamsmote: error:`` line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and is raised instead of exiting."""
+
+    def error(self, message):
+        raise CLIError(f"{message} (see '{self.prog} --help')")
+
+
+# =============================================================================================
+# Entry point
+# =============================================================================================
+
+
+def main(argv=None):
+    """Run the command line; return the exit code (0 ok, 2 user error, 130 interrupted).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Examples
+    --------
+    >>> main(["inspect", "no-such-file.csv", "--target", "y"])
+    2
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args) or 0
+    except CLIError as exc:
+        _error(str(exc))
+    except (ValueError, OSError, ImportError, RuntimeError) as exc:
+        # Library errors already say what went wrong and how to fix it.
+        _error(_one_line(exc))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; no partial output file is left behind.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_USAGE
+
+
+def _error(message):
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _one_line(exc):
+    if isinstance(exc, FileNotFoundError) and exc.filename is not None:
+        return f"file not found: {exc.filename!r}"
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename!r}"
+    text = " ".join(str(exc).split())
+    for api, option in _OPTION_NAMES:
+        text = text.replace(api, option)
+    return text or type(exc).__name__
+
+
+# Library messages name Python parameters; on the command line the options are meant.
+_OPTION_NAMES = (
+    ("k_neighbors=", "--k "),
+    ("Lower k_neighbors", "Lower --k"),
+    ("'sampling_strategy'", "--strategy"),
+    ("sampling_strategy", "--strategy"),
+    ("class_counts=", "--class-counts "),
+    ("leave class_counts out", "leave --class-counts out"),
+    ("Pass target= one", "Pass --target one"),
+    ("pass target= or mark_synthetic=", "pass --mark-synthetic"),
+)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"{PROG}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def build_parser():
+    """The argparse parser of the ``streamsmote`` command."""
+    parser = _Parser(
+        prog=PROG,
+        description="Streaming, memory-bounded SMOTE for CSV and Parquet files.",
+        epilog="Run 'streamsmote COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = commands.add_parser(
+        "resample",
+        help="stream INPUT into a balanced OUTPUT file",
+        description="Read INPUT chunk by chunk and write the originals plus SMOTE's synthetic "
+        "rows to OUTPUT (atomically). Formats by extension: .csv/.tsv or .parquet/.pq (input "
+        "may also be a directory of *.parquet part files).",
+    )
+    p.add_argument("input", metavar="INPUT")
+    p.add_argument("output", metavar="OUTPUT")
+    _common(p)
+    p.add_argument(
+        "--neighbors",
+        choices=("auto", "exact", "approx"),
+        default="auto",
+        help="neighbour search (default: auto = exact for small classes, pynndescent above)",
+    )
+    p.add_argument(
+        "--order",
+        choices=("append", "interleave"),
+        default="append",
+        help="append: originals then synthetic rows, one pass (default); interleave: "
+        "synthetic rows spread through the file in proportion, two passes",
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed (reproducible output)")
+    p.add_argument(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="RAM for the minority row store before it drops the largest class or spills to "
+        "disk, e.g. 512MB or 2GiB (default 128MiB)",
+    )
+    p.add_argument(
+        "--class-counts",
+        default=None,
+        metavar="JSON",
+        help='the class counts of INPUT if known, e.g. \'{"0": 98000, "1": 2000}\' (from '
+        "'streamsmote inspect'): the store then keeps only the classes that need synthetic rows",
+    )
+    p.add_argument(
+        "--mark-synthetic",
+        default=None,
+        metavar="COL",
+        help="add a boolean column COL that is true for synthetic rows",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(func=cmd_resample)
+
+    p = commands.add_parser(
+        "inspect",
+        help="count classes and plan the resampling, without writing anything",
+        description="One streaming pass over INPUT: rows, columns, class counts, imbalance "
+        "ratio, the synthetic rows each class would get and the memory the minority store "
+        "would need.",
+    )
+    p.add_argument("input", metavar="INPUT")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.set_defaults(func=cmd_inspect)
+
+    p = commands.add_parser(
+        "demo",
+        help="generate an imbalanced data set, balance it out of core, plot it",
+        description="Write an imbalanced data set to DIR chunk by chunk, resample it out of "
+        "core into a balanced file, print the summary and save a PNG (with matplotlib).",
+    )
+    p.add_argument("--rows", type=_positive_int, default=2_000_000, help="default 2000000")
+    p.add_argument("--features", type=_positive_int, default=20, help="default 20")
+    p.add_argument(
+        "--out", default="streamsmote-demo", metavar="DIR", help="default ./streamsmote-demo"
+    )
+    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _common(p):
+    p.add_argument("--target", required=True, metavar="COL", help="name of the label column")
+    p.add_argument(
+        "--chunksize", type=_positive_int, default=100_000, help="rows per chunk (default 100000)"
+    )
+    p.add_argument(
+        "--k", type=_positive_int, default=5, help="nearest neighbours per row (default 5)"
+    )
+    p.add_argument(
+        "--strategy",
+        default="auto",
+        help="auto | minority | 'not minority' | 'not majority' | all | a float (binary: "
+        "minority/majority ratio after resampling) | a JSON dict of wanted counts after "
+        "resampling, e.g. '{\"1\": 5000}' (default auto)",
+    )
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+# =============================================================================================
+# Files
+# =============================================================================================
+
+
+def _input_format(path):
+    lower = os.path.basename(os.path.normpath(path)).lower()
+    if os.path.isdir(path):
+        return "parquet"
+    if lower.endswith(PARQUET_EXTS):
+        return "parquet"
+    stem = lower
+    for ext in COMPRESSED:
+        if stem.endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    if stem.endswith(CSV_EXTS):
+        return "tsv" if stem.endswith(".tsv") else "csv"
+    raise CLIError(
+        f"cannot tell the format of input {path!r} from its extension; use .csv, .tsv (also "
+        ".gz/.bz2/.xz/.zst/.zip compressed), .parquet, .pq or a directory of *.parquet files"
+    )
+
+
+def _output_format(path):
+    lower = path.lower()
+    if lower.endswith(PARQUET_EXTS):
+        return "parquet"
+    if lower.endswith(".csv"):
+        return "csv"
+    raise CLIError(
+        f"cannot tell the format of output {path!r} from its extension; name it *.csv, "
+        "*.parquet or *.pq"
+    )
+
+
+def open_source(path, target, chunksize, progress=False):
+    """A :class:`~streamsmote.sources.ChunkSource` over a CSV/TSV/Parquet file or directory."""
+    from .sources import read_csv, read_parquet
+
+    fmt = _input_format(path)
+    if not os.path.exists(path):
+        raise CLIError(f"input file {path!r} does not exist")
+    if fmt == "parquet":
+        return read_parquet(path, target, batch_size=chunksize, progress=progress)
+    if os.path.isdir(path):
+        raise CLIError(f"input {path!r} is a directory; a CSV input must be a file")
+    extra = {"sep": "\t"} if fmt == "tsv" else {}
+    return read_csv(path, target, chunksize=chunksize, progress=progress, **extra)
+
+
+def _check_output(path, overwrite, input_path):
+    fmt = _output_format(path)
+    if os.path.isdir(path):
+        raise CLIError(
+            f"output {path!r} is a directory; name an output file such as "
+            f"{os.path.join(path, 'balanced.' + fmt)!r}"
+        )
+    if os.path.exists(path) and not overwrite:
+        raise CLIError(f"output {path!r} already exists; pass --overwrite to replace it")
+    if os.path.exists(path) and os.path.samefile(path, input_path):
+        raise CLIError(f"output {path!r} is the input file; write to another path")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise CLIError(f"the directory of output {path!r} does not exist: {parent!r}")
+    return fmt
+
+
+def _progress_wanted():
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# =============================================================================================
+# Strategy and class labels
+# =============================================================================================
+
+
+def parse_strategy(text):
+    """``--strategy`` text → a string, a float or a dict with string keys (labels converted
+    later by :func:`match_labels`).
+
+    Examples
+    --------
+    >>> parse_strategy("auto"), parse_strategy("0.5"), parse_strategy('{"1": 500}')
+    ('auto', 0.5, {'1': 500})
+    """
+    text = text.strip()
+    if text in _strategy.STRING_STRATEGIES:
+        return text
+    if text.startswith("{"):
+        return _parse_counts(text, "--strategy")
+    try:
+        value = float(text)
+    except ValueError:
+        raise CLIError(
+            f"--strategy must be one of {', '.join(_strategy.STRING_STRATEGIES)}, a float or "
+            f"a JSON dict like '{{\"1\": 5000}}'; got {text!r}"
+        ) from None
+    if not math.isfinite(value):
+        raise CLIError(f"--strategy float must be in (0, 1]; got {text!r}")
+    return value
+
+
+def _parse_counts(text, option):
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CLIError(f"{option} is not valid JSON ({exc.msg}): {text!r}") from None
+    if not isinstance(value, dict) or not value:
+        raise CLIError(f"{option} must be a non-empty JSON object {{class: rows}}; got {text!r}")
+    bad = {k: v for k, v in value.items() if not isinstance(v, int) or isinstance(v, bool)}
+    if bad:
+        raise CLIError(f"{option} values must be integer row counts; got {bad}")
+    return value
+
+
+def match_labels(mapping, labels=None, dtype=None, option="--strategy"):
+    """Convert the string keys of a JSON ``{class: n}`` to the data's class labels.
+
+    Keys are matched against ``labels`` (the classes found) by their text, else converted to
+    the label ``dtype`` (a key that names no class is then reported by the planner).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> match_labels({"1": 5}, labels=[0, 1])
+    {1: 5}
+    >>> match_labels({"1": 5}, dtype=np.dtype("int64"))
+    {1: 5}
+    >>> match_labels({"b": 5}, labels=["a", "b"])
+    {'b': 5}
+    """
+
+    out = {}
+    by_text = {str(label): label for label in (labels or [])}
+    for key, n in mapping.items():
+        if key in by_text:
+            out[by_text[key]] = n
+            continue
+        kind = dtype.kind if _is_numpy_dtype(dtype) else "O"
+        try:
+            if kind in "iu":
+                label = int(key)
+            elif kind == "f":
+                label = float(key)
+            elif kind == "b":
+                label = {"true": True, "false": False, "1": True, "0": False}[key.lower()]
+            else:
+                label = key
+        except (ValueError, KeyError):
+            known = f"; the classes are {list(by_text)}" if by_text else ""
+            raise CLIError(
+                f"{option}: class {key!r} is not a valid label for a target of dtype "
+                f"{dtype}{known}"
+            ) from None
+        if labels is not None and label not in set(labels):
+            raise CLIError(
+                f"{option} names class {key!r}, which is not in the data; the classes are "
+                f"{list(by_text)}"
+            )
+        out[label] = n
+    return out
+
+
+def _is_numpy_dtype(dtype):
+    import numpy as np
+
+    return isinstance(dtype, np.dtype)
+
+
+def _label_dtype(path, target, chunksize):
+    """The dtype of the target column, from the first chunk of the input."""
+    it = iter(open_source(path, target, chunksize))
+    try:
+        _, y = next(it)
+    except StopIteration:
+        raise CLIError(f"input {path!r} has no rows") from None
+    finally:
+        it.close()
+    dtype = y.dtype
+    return getattr(dtype, "numpy_dtype", dtype)
+
+
+# =============================================================================================
+# resample
+# =============================================================================================
+
+
+def cmd_resample(args):
+    """``streamsmote resample``: INPUT → balanced OUTPUT."""
+    from .sampler import SMOTE, parse_memory
+    from .sinks import write_csv, write_parquet
+
+    fmt_out = _check_output(args.output, args.overwrite, args.input)
+    if args.mark_synthetic is not None and args.mark_synthetic == args.target:
+        raise CLIError("--mark-synthetic must differ from --target")
+    parse_memory(args.memory_limit, name="--memory-limit")
+    strategy = parse_strategy(args.strategy)
+    counts = None
+    src = open_source(args.input, args.target, args.chunksize, progress=_progress_wanted())
+    needs_labels = isinstance(strategy, dict) or args.class_counts is not None
+    if needs_labels:
+        dtype = _label_dtype(args.input, args.target, args.chunksize)
+        if isinstance(strategy, dict):
+            strategy = match_labels(strategy, dtype=dtype)
+        if args.class_counts is not None:
+            counts = _parse_counts(args.class_counts, "--class-counts")
+            counts = match_labels(counts, dtype=dtype, option="--class-counts")
+    sm = SMOTE(
+        k_neighbors=args.k,
+        sampling_strategy=strategy,
+        random_state=args.seed,
+        neighbors=args.neighbors,
+        memory_limit=args.memory_limit,
+    )
+    write = write_parquet if fmt_out == "parquet" else write_csv
+    batches = sm.resample_chunks(src, order=args.order, class_counts=counts)
+    if src.progress and args.order == "append":
+        batches = _synthetic_progress(batches, sm)
+    start = time.perf_counter()
+    written = write(
+        batches,
+        args.output,
+        mark_synthetic=args.mark_synthetic,
+        overwrite=args.overwrite,
+        target=args.target,
+    )
+    elapsed = time.perf_counter() - start
+    print(f"{PROG} resample: {args.input} -> {written['path']}")
+    print_summary(sm, written, elapsed)
+    return 0
+
+
+def _synthetic_progress(batches, sm):
+    """Pass the batches through, with a progress bar over the synthetic rows of
+    ``order="append"`` (the source's own bar covers the original rows)."""
+    from tqdm import tqdm
+
+    bar = None
+    try:
+        for batch in batches:
+            synthetic = getattr(batch, "synthetic", None)
+            if synthetic is not None and len(synthetic) and synthetic.all():
+                if bar is None:
+                    total = sum(sm.sampling_strategy_.values())
+                    bar = tqdm(total=total, unit="rows", desc="synthetic", file=sys.stderr)
+                bar.update(len(synthetic))
+            yield batch
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def print_summary(sm, written, elapsed, file=None):
+    """The table printed after a resample: class counts before/after, synthetic rows, time,
+    peak memory."""
+    file = file or sys.stdout
+    before = sm.class_counts_
+    synthetic = {c: int(sm.sampling_strategy_.get(c, 0)) for c in before}
+    after = {c: before[c] + synthetic[c] for c in before}
+    rows = [(str(c), before[c], synthetic[c], after[c]) for c in before]
+    rows.append(("total", sum(before.values()), sum(synthetic.values()), sum(after.values())))
+    width = max(5, *(len(r[0]) for r in rows))
+    head = f"{'class':<{width}}  {'before':>13}  {'synthetic':>13}  {'after':>13}"
+    print(head, file=file)
+    print("-" * len(head), file=file)
+    for name, b, s, a in rows:
+        if name == "total":
+            print("-" * len(head), file=file)
+        print(f"{name:<{width}}  {b:>13,}  {s:>13,}  {a:>13,}", file=file)
+    print(file=file)
+    print(
+        f"rows written     {written['rows']:,} ({written['synthetic_rows']:,} synthetic)",
+        file=file,
+    )
+    rate = written["rows"] / elapsed if elapsed > 0 else float("inf")
+    print(f"time             {elapsed:.1f} s ({rate:,.0f} rows/s)", file=file)
+    print(f"peak memory      {_fmt_bytes(peak_memory())} (max RSS of this process)", file=file)
+
+
+def peak_memory():
+    """Peak resident set size of this process in bytes (``getrusage``), or None."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _fmt_bytes(n):
+    if n is None:
+        return "n/a"
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover - the loop returns
+
+
+# =============================================================================================
+# inspect
+# =============================================================================================
+
+
+def inspect_source(src, k=5, strategy="auto"):
+    """One pass over ``src``: a dict report (rows, columns, counts, plan, memory).
+
+    Parameters
+    ----------
+    src : ChunkSource
+    k : int
+    strategy : str, float or dict (labels already matched)
+
+    Returns
+    -------
+    dict
+        ``rows``, ``features``, ``columns``, ``target``, ``class_counts``,
+        ``imbalance_ratio``, ``synthetic`` (``{class: n_new}``), ``store_rows``,
+        ``store_bytes``, ``graph_bytes``, ``memory_bytes``, ``too_small`` (classes with
+        synthetic rows but no more than k rows).
+    """
+    counts = {}
+    n = 0
+    for _, y in src:
+        for c, m in _strategy.class_counts(y.to_numpy() if hasattr(y, "to_numpy") else y).items():
+            counts[c] = counts.get(c, 0) + m
+        n += len(y)
+    if n == 0:
+        raise CLIError(f"{src.name} has no rows")
+    counts = dict(sorted(counts.items()))
+    if isinstance(strategy, dict) and any(isinstance(key, str) for key in strategy):
+        strategy = match_labels(strategy, labels=list(counts))
+    plan = _strategy.plan(strategy, counts)
+    synthetic = {c: int(plan.get(c, 0)) for c in counts}
+    needed = [c for c in counts if synthetic[c] > 0]
+    store_rows = sum(counts[c] for c in needed)
+    d = src.n_features or 0
+    store_bytes = store_rows * d * 8
+    graph_bytes = store_rows * k * 8
+    return {
+        "rows": n,
+        "features": d,
+        "columns": list(src.columns or []),
+        "target": src.target,
+        "class_counts": counts,
+        "imbalance_ratio": max(counts.values()) / min(counts.values()),
+        "synthetic": synthetic,
+        "rows_after": n + sum(synthetic.values()),
+        "store_rows": store_rows,
+        "store_bytes": store_bytes,
+        "graph_bytes": graph_bytes,
+        "memory_bytes": store_bytes + graph_bytes,
+        "too_small": [c for c in needed if counts[c] < k + 1],
+        "k": k,
+    }
+
+
+def cmd_inspect(args):
+    """``streamsmote inspect``: one pass, a report on stdout."""
+    strategy = parse_strategy(args.strategy)
+    src = open_source(args.input, args.target, args.chunksize, progress=_progress_wanted())
+    start = time.perf_counter()
+    report = inspect_source(src, k=args.k, strategy=strategy)
+    report["seconds"] = round(time.perf_counter() - start, 3)
+    report["input"] = args.input
+    if args.json:
+        out = dict(report)
+        out["class_counts"] = {str(c): v for c, v in report["class_counts"].items()}
+        out["synthetic"] = {str(c): v for c, v in report["synthetic"].items()}
+        out["too_small"] = [str(c) for c in report["too_small"]]
+        print(json.dumps(out))
+        return 0
+    print_inspect(report, args.strategy)
+    return 0
+
+
+def print_inspect(r, strategy_text, file=None):
+    file = file or sys.stdout
+    counts, synthetic = r["class_counts"], r["synthetic"]
+    names = r["columns"]
+    shown = ", ".join(map(str, names[:8])) + (
+        f", ... ({len(names) - 8} more)" if len(names) > 8 else ""
+    )
+    print(f"input            {r['input']}", file=file)
+    print(f"rows             {r['rows']:,}", file=file)
+    print(
+        f"columns          {r['features'] + 1} ({r['features']} features: {shown}; "
+        f"target {r['target']!r})",
+        file=file,
+    )
+    print(f"classes          {len(counts)}", file=file)
+    majority = max(counts, key=counts.get)
+    minority = min(counts, key=counts.get)
+    print(
+        f"imbalance ratio  {r['imbalance_ratio']:,.2f} (majority {majority!r} : minority "
+        f"{minority!r})",
+        file=file,
+    )
+    print(file=file)
+    width = max(5, *(len(str(c)) for c in counts))
+    head = f"{'class':<{width}}  {'rows':>13}  {'share':>7}  {'synthetic':>13}  {'after':>13}"
+    print(head, file=file)
+    print("-" * len(head), file=file)
+    for c, m in counts.items():
+        print(
+            f"{str(c):<{width}}  {m:>13,}  {m / r['rows']:>7.2%}  {synthetic[c]:>13,}  "
+            f"{m + synthetic[c]:>13,}",
+            file=file,
+        )
+    print("-" * len(head), file=file)
+    print(
+        f"{'total':<{width}}  {r['rows']:>13,}  {1:>7.0%}  {sum(synthetic.values()):>13,}  "
+        f"{r['rows_after']:>13,}",
+        file=file,
+    )
+    print(file=file)
+    print(
+        f"strategy {strategy_text!r}, k={r['k']}: the minority store needs "
+        f"{_fmt_bytes(r['memory_bytes'])} = {r['store_rows']:,} rows x {r['features']} "
+        f"features x 8 B ({_fmt_bytes(r['store_bytes'])}) + graph {r['store_rows']:,} x "
+        f"{r['k']} x 8 B ({_fmt_bytes(r['graph_bytes'])})",
+        file=file,
+    )
+    for c in r["too_small"]:
+        print(
+            f"warning: class {c!r} has {counts[c]} rows; --k {r['k']} needs at least "
+            f"{r['k'] + 1} (lower --k or leave the class out of --strategy)",
+            file=file,
+        )
+    as_json = json.dumps({str(c): m for c, m in counts.items()})
+    print(f"class counts     --class-counts '{as_json}'", file=file)
+    print(f"time             {r['seconds']:.1f} s", file=file)
+
+
+# =============================================================================================
+# demo
+# =============================================================================================
+
+
+def cmd_demo(args):
+    """``streamsmote demo``: generate, resample out of core, summarise, plot."""
+    from .demo import TARGET, Tap, plot_demo, write_demo_data
+    from .sampler import SMOTE
+    from .sinks import write_csv, write_parquet
+
+    try:
+        import pyarrow.parquet  # noqa: F401
+
+        ext = "parquet"
+    except ImportError:
+        ext = "csv"
+    os.makedirs(args.out, exist_ok=True)
+    data = os.path.join(args.out, f"imbalanced.{ext}")
+    balanced = os.path.join(args.out, f"balanced.{ext}")
+    png = os.path.join(args.out, "demo.png")
+    progress = _progress_wanted()
+
+    start = time.perf_counter()
+    counts = write_demo_data(data, args.rows, n_features=args.features, seed=args.seed)
+    t_gen = time.perf_counter() - start
+    if len(counts) < 2:
+        raise CLIError(f"--rows {args.rows} is too few to draw a minority class; use more rows")
+    minority = min(counts, key=counts.get)
+    print(
+        f"wrote {data}: {args.rows:,} rows x {args.features} features, minority class "
+        f"{minority} = {counts[minority]:,} rows ({counts[minority] / args.rows:.2%}) in "
+        f"{t_gen:.1f} s"
+    )
+
+    src = open_source(data, TARGET, 100_000, progress=progress)
+    sm = SMOTE(k_neighbors=5, random_state=args.seed)
+    plan = _strategy.plan(sm.sampling_strategy, counts)
+    tap = Tap(
+        sm.resample_chunks(src, class_counts=counts),
+        label=minority,
+        expected_real=counts[minority],
+        expected_synthetic=sum(plan.values()),
+        seed=args.seed,
+    )
+    write = write_parquet if ext == "parquet" else write_csv
+    start = time.perf_counter()
+    written = write(tap, balanced, mark_synthetic="synthetic", overwrite=True, target=TARGET)
+    elapsed = time.perf_counter() - start
+    print(
+        f"resampled out of core (class counts known, so only the minority rows are kept in "
+        f"memory) -> {balanced}"
+    )
+    print()
+    print_summary(sm, written, elapsed)
+    print()
+    after = {c: counts[c] + plan.get(c, 0) for c in counts}
+    try:
+        plot_demo(png, tap.real, tap.synthetic, counts, after, label=minority)
+    except ImportError as exc:
+        print(f"no plot: {exc}")
+    else:
+        print(f"plot             {png}")
+    print(f"total            {time.perf_counter() - start + t_gen:.1f} s")
+    print(f"try              {PROG} inspect {data} --target {TARGET}")
+    return 0

@@ -1,0 +1,404 @@
+"""The ``streamsmote`` command line: resample, inspect, demo, and one-line user errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import streamsmote as ss
+from streamsmote.cli import main, match_labels, parse_strategy
+
+N0, N1 = 300, 30
+
+
+def make_frame(n0=N0, n1=N1, seed=0, labels=(0, 1)):
+    """Features a, b (float) and c (int) around a label column in the middle."""
+    rng = np.random.default_rng(seed)
+    n = n0 + n1
+    y = np.r_[np.zeros(n0, int), np.ones(n1, int)]
+    rng.shuffle(y)
+    return pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n) + 2 * y,
+            "label": np.asarray(labels)[y],
+            "c": rng.integers(0, 10, size=n),
+        }
+    )
+
+
+@pytest.fixture
+def frame():
+    return make_frame()
+
+
+@pytest.fixture
+def csv_file(tmp_path, frame):
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def parquet_file(tmp_path, frame):
+    path = tmp_path / "data.parquet"
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def originals(df, mark="synthetic"):
+    return df.loc[~df[mark].astype(bool)].drop(columns=mark).reset_index(drop=True)
+
+
+def features_first(frame):
+    """The input with the target moved to the end, as the writers lay out the columns."""
+    return frame[["a", "b", "c", "label"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# resample
+# ---------------------------------------------------------------------------------------------
+
+
+def test_resample_csv_to_parquet(capsys, tmp_path, csv_file, frame):
+    out = tmp_path / "balanced.parquet"
+    code, stdout, err = run(
+        capsys, "resample", csv_file, out, "--target", "label", "--chunksize", 64,
+        "--seed", 0, "--mark-synthetic", "synthetic",
+    )  # fmt: skip
+    assert code == 0, err
+    df = pd.read_parquet(out)
+    assert list(df.columns) == ["a", "b", "c", "label", "synthetic"]
+    assert df["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    assert int(df["synthetic"].sum()) == N0 - N1
+    assert not df["synthetic"].iloc[: N0 + N1].any()  # append: originals first
+    pd.testing.assert_frame_equal(originals(df), features_first(frame))
+    assert (df.loc[df["synthetic"], "label"] == 1).all()
+    # the summary table: before, synthetic, after per class and in total
+    lines = {line.split()[0]: line.split()[1:] for line in stdout.splitlines() if line.strip()}
+    assert lines["0"] == [f"{N0}", "0", f"{N0}"]
+    assert lines["1"] == [f"{N1}", f"{N0 - N1}", f"{N0}"]
+    assert lines["total"] == [f"{N0 + N1}", f"{N0 - N1}", f"{2 * N0}"]
+    assert "peak memory" in stdout and "time" in stdout
+    # exactly what the library writes with the same settings
+    ref = tmp_path / "ref.parquet"
+    src = ss.read_csv(csv_file, target="label", chunksize=64)
+    ss.write_parquet(
+        ss.SMOTE(random_state=0).resample_chunks(src), ref, mark_synthetic="synthetic"
+    )
+    pd.testing.assert_frame_equal(df, pd.read_parquet(ref))
+
+
+def test_resample_parquet_to_csv_round_trip(capsys, tmp_path, parquet_file, frame):
+    balanced = tmp_path / "balanced.csv"
+    code, _, err = run(
+        capsys, "resample", parquet_file, balanced, "--target", "label", "--seed", 1,
+        "--mark-synthetic", "is_synthetic", "--chunksize", 100,
+    )  # fmt: skip
+    assert code == 0, err
+    df = pd.read_csv(balanced)
+    assert df["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    assert int(df["is_synthetic"].sum()) == N0 - N1
+    pd.testing.assert_frame_equal(originals(df, "is_synthetic"), features_first(frame))
+    assert df["c"].dtype == np.int64  # integer features stay integers (rounded)
+
+    # ... and back to Parquet: already balanced, so nothing is added and nothing changes
+    again = tmp_path / "again.parquet"
+    code, stdout, err = run(capsys, "resample", balanced, again, "--target", "label")
+    assert code == 0, err
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(again), df[["a", "b", "c", "is_synthetic", "label"]]
+    )
+    assert "total" in stdout
+
+
+def test_resample_interleave(capsys, tmp_path, csv_file, frame):
+    out = tmp_path / "mixed.parquet"
+    code, _, err = run(
+        capsys, "resample", csv_file, out, "--target", "label", "--order", "interleave",
+        "--chunksize", 33, "--seed", 0, "--mark-synthetic", "synthetic",
+    )  # fmt: skip
+    assert code == 0, err
+    df = pd.read_parquet(out)
+    assert df["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    pd.testing.assert_frame_equal(originals(df), features_first(frame))
+    where = np.flatnonzero(df["synthetic"].to_numpy())
+    # spread through the file, not appended at the end
+    assert where[0] < len(df) // 4 and where[-1] > 3 * len(df) // 4
+    # every prefix of the output stays close to balanced
+    half = df.iloc[: len(df) // 2]["label"].value_counts()
+    assert abs(half[0] - half[1]) < 0.1 * len(half.index) * N0
+
+
+def test_resample_multiclass_tsv_and_strategies(capsys, tmp_path):
+    rng = np.random.default_rng(5)
+    y = np.repeat(["cat", "dog", "eel"], [200, 40, 20])
+    df = pd.DataFrame({"x": rng.normal(size=y.size), "z": rng.normal(size=y.size), "kind": y})
+    tsv = tmp_path / "animals.tsv"
+    df.to_csv(tsv, sep="\t", index=False)
+
+    out = tmp_path / "a.csv"
+    code, _, err = run(capsys, "resample", tsv, out, "--target", "kind", "--strategy",
+                       '{"eel": 100, "dog": 50}')  # fmt: skip
+    assert code == 0, err
+    assert pd.read_csv(out)["kind"].value_counts().to_dict() == {"cat": 200, "eel": 100, "dog": 50}
+
+    code, _, err = run(capsys, "resample", tsv, out, "--target", "kind", "--strategy",
+                       "minority", "--overwrite", "--k", 3)  # fmt: skip
+    assert code == 0, err
+    assert pd.read_csv(out)["kind"].value_counts().to_dict() == {"cat": 200, "eel": 200, "dog": 40}
+
+
+@pytest.mark.parametrize(
+    ("strategy", "expected"),
+    [("auto", {0: N0, 1: N0}), ("0.5", {0: N0, 1: N0 // 2}), ('{"1": 100}', {0: N0, 1: 100})],
+)
+def test_resample_strategy_int_labels(capsys, tmp_path, parquet_file, strategy, expected):
+    out = tmp_path / "out.pq"
+    code, _, err = run(capsys, "resample", parquet_file, out, "--target", "label",
+                       "--strategy", strategy, "--neighbors", "exact")  # fmt: skip
+    assert code == 0, err
+    assert pd.read_parquet(out)["label"].value_counts().to_dict() == expected
+
+
+def test_resample_class_counts_and_memory_limit(capsys, tmp_path, csv_file):
+    out = tmp_path / "out.parquet"
+    code, stdout, err = run(
+        capsys, "resample", csv_file, out, "--target", "label", "--chunksize", 50,
+        "--class-counts", json.dumps({"0": N0, "1": N1}), "--memory-limit", "2kB",
+    )  # fmt: skip
+    assert code == 0, err
+    assert pd.read_parquet(out)["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    # a memory limit that makes the store drop classes still works: a re-iterable file is
+    # read again, with a warning on stderr
+    out2 = tmp_path / "out2.parquet"
+    code, _, err = run(capsys, "resample", csv_file, out2, "--target", "label",
+                       "--chunksize", 50, "--memory-limit", "1kB")  # fmt: skip
+    assert code == 0
+    assert pd.read_parquet(out2)["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    assert all(line.startswith("streamsmote: warning:") for line in err.splitlines())
+
+
+def test_resample_overwrite(capsys, tmp_path, csv_file):
+    out = tmp_path / "out.csv"
+    out.write_text("old\n")
+    code, _, err = run(capsys, "resample", csv_file, out, "--target", "label", "--overwrite")
+    assert code == 0, err
+    assert len(pd.read_csv(out)) == 2 * N0
+
+
+# ---------------------------------------------------------------------------------------------
+# inspect
+# ---------------------------------------------------------------------------------------------
+
+
+def test_inspect_json(capsys, csv_file):
+    code, stdout, err = run(capsys, "inspect", csv_file, "--target", "label", "--json",
+                            "--chunksize", 70)  # fmt: skip
+    assert code == 0, err
+    report = json.loads(stdout)
+    assert report["rows"] == N0 + N1
+    assert report["features"] == 3
+    assert report["columns"] == ["a", "b", "c"]
+    assert report["class_counts"] == {"0": N0, "1": N1}
+    assert report["imbalance_ratio"] == pytest.approx(N0 / N1)
+    assert report["synthetic"] == {"0": 0, "1": N0 - N1}
+    assert report["rows_after"] == 2 * N0
+    assert report["store_rows"] == N1
+    assert report["store_bytes"] == N1 * 3 * 8
+    assert report["graph_bytes"] == N1 * 5 * 8
+    assert report["memory_bytes"] == N1 * 3 * 8 + N1 * 5 * 8
+    assert report["too_small"] == []
+
+
+def test_inspect_text(capsys, parquet_file):
+    code, stdout, err = run(capsys, "inspect", parquet_file, "--target", "label", "--k", 3,
+                            "--strategy", "0.5")  # fmt: skip
+    assert code == 0, err
+    lines = stdout.splitlines()
+    assert f"rows             {N0 + N1}" in lines
+    assert "imbalance ratio  10.00 (majority 0 : minority 1)" in lines
+    table = {line.split()[0]: line.split()[1:] for line in lines if line.strip()}
+    assert table["1"] == [f"{N1}", f"{N1 / (N0 + N1):.2%}", f"{N0 // 2 - N1}", f"{N0 // 2}"]
+    assert table["0"][2] == "0"
+    assert f"{N1} rows x 3 features x 8 B" in stdout
+    assert f"graph {N1} x 3 x 8 B" in stdout
+    counts_line = next(line for line in lines if "--class-counts" in line)
+    assert json.loads(counts_line.split("'")[1]) == {"0": N0, "1": N1}
+
+
+def test_inspect_warns_when_class_too_small(capsys, csv_file):
+    code, stdout, _ = run(capsys, "inspect", csv_file, "--target", "label", "--k", N1)
+    assert code == 0
+    assert f"warning: class 1 has {N1} rows; --k {N1} needs at least {N1 + 1}" in stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# demo
+# ---------------------------------------------------------------------------------------------
+
+
+def test_demo(capsys, tmp_path):
+    out = tmp_path / "demo"
+    code, stdout, err = run(capsys, "demo", "--rows", 200_000, "--out", out, "--seed", 3)
+    assert code == 0, err
+    data, balanced, png = out / "imbalanced.parquet", out / "balanced.parquet", out / "demo.png"
+    assert data.exists() and balanced.exists()
+    before = pd.read_parquet(data, columns=["label"])["label"].value_counts()
+    assert len(before) == 2 and sum(before) == 200_000
+    assert 0.01 < before[1] / 200_000 < 0.02
+    after = pd.read_parquet(balanced, columns=["label", "synthetic"])
+    assert after["label"].value_counts().to_dict() == {0: before[0], 1: before[0]}
+    assert int(after["synthetic"].sum()) == before[0] - before[1]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "total" in stdout and str(png) in stdout
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temp files
+
+
+# ---------------------------------------------------------------------------------------------
+# user errors: one line on stderr, exit code 2, no output file
+# ---------------------------------------------------------------------------------------------
+
+
+def _bad_cases(tmp_path, csv_file):
+    out = tmp_path / "out.parquet"
+    text = tmp_path / "text.csv"
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "city": ["x", "y", "z"], "label": [0, 1, 0]}).to_csv(
+        text, index=False
+    )
+    xlsx = tmp_path / "data.xlsx"
+    xlsx.write_bytes(b"not really")
+    exists = tmp_path / "exists.csv"
+    exists.write_text("keep me\n")
+    target = ("--target", "label")
+    return {
+        "missing file": (["resample", tmp_path / "nope.csv", out, *target], "does not exist"),
+        "missing file (inspect)": (["inspect", tmp_path / "nope.parquet", *target], "nope"),
+        "unknown target": (
+            ["resample", csv_file, out, "--target", "y"],
+            "available columns: ['a', 'b', 'label', 'c']",
+        ),
+        "unknown target (inspect)": (["inspect", csv_file, "--target", "y"], "'label'"),
+        "unsupported input": (["resample", xlsx, out, *target], "cannot tell the format"),
+        "unsupported output": (["resample", csv_file, tmp_path / "o.json", *target], ".json"),
+        "non-numeric feature": (["resample", text, out, *target], "'city'"),
+        "non-numeric (inspect)": (["inspect", text, *target], "'city'"),
+        "output exists": (["resample", csv_file, exists, *target], "--overwrite"),
+        "class too small for k": (
+            ["resample", csv_file, out, *target, "--k", N1],
+            f"--k {N1} needs at least {N1 + 1} rows",
+        ),
+        "bad strategy": (["resample", csv_file, out, *target, "--strategy", "most"], "most"),
+        "strategy float": (["resample", csv_file, out, *target, "--strategy", "1.5"], "(0, 1]"),
+        "strategy class": (
+            ["resample", csv_file, out, *target, "--strategy", '{"7": 400}'],
+            "not present",
+        ),
+        "strategy label type": (
+            ["resample", csv_file, out, *target, "--strategy", '{"x": 400}'],
+            "not a valid label",
+        ),
+        "bad json": (["inspect", csv_file, *target, "--strategy", "{1: 2}"], "not valid JSON"),
+        "wrong class counts": (
+            ["resample", csv_file, out, *target, "--class-counts", '{"0": 1, "1": 2}'],
+            "does not match",
+        ),
+        "memory limit": (["resample", csv_file, out, *target, "--memory-limit", "lots"], "lots"),
+        "missing --target": (["resample", csv_file, out], "--target"),
+        "bad chunksize": (["inspect", csv_file, *target, "--chunksize", "0"], "positive"),
+        "mark is target": (
+            ["resample", csv_file, out, *target, "--mark-synthetic", "label"],
+            "--mark-synthetic",
+        ),
+        "mark is a feature": (
+            ["resample", csv_file, out, *target, "--mark-synthetic", "a"],
+            "used twice",
+        ),
+        "no command": ([], "required"),
+    }
+
+
+BAD = [
+    "missing file", "missing file (inspect)", "unknown target", "unknown target (inspect)",
+    "unsupported input", "unsupported output", "non-numeric feature", "non-numeric (inspect)",
+    "output exists", "class too small for k", "bad strategy", "strategy float",
+    "strategy class", "strategy label type", "bad json", "wrong class counts", "memory limit",
+    "missing --target", "bad chunksize", "mark is target", "mark is a feature", "no command",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, csv_file, case):
+    args, needle = _bad_cases(tmp_path, csv_file)[case]
+    before = sorted(os.listdir(tmp_path))
+    code, stdout, err = run(capsys, *args)
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("streamsmote: error: ")
+    assert needle in lines[0]
+    assert "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == before  # no output, no temporary file left
+    if case == "output exists":
+        assert (tmp_path / "exists.csv").read_text() == "keep me\n"
+
+
+def test_bad_cases_are_all_tested(tmp_path, csv_file):
+    assert sorted(BAD) == sorted(_bad_cases(tmp_path, csv_file))
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def test_parse_strategy_and_labels():
+    assert parse_strategy(" not majority ") == "not majority"
+    assert parse_strategy("1") == 1.0
+    assert parse_strategy('{"a": 3}') == {"a": 3}
+    assert match_labels({"1": 5, "0": 2}, labels=[0, 1]) == {1: 5, 0: 2}
+    assert match_labels({"1.5": 5}, dtype=np.dtype("float64")) == {1.5: 5}
+    assert match_labels({"true": 5}, dtype=np.dtype("bool")) == {True: 5}
+    assert match_labels({"a": 5}, dtype=np.dtype("O")) == {"a": 5}
+
+
+# ---------------------------------------------------------------------------------------------
+# as a real process
+# ---------------------------------------------------------------------------------------------
+
+
+def _run_process(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "streamsmote", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_subprocess_resample_and_errors(tmp_path, csv_file):
+    out = tmp_path / "balanced.parquet"
+    done = _run_process("resample", csv_file, out, "--target", "label", "--seed", 0)
+    assert done.returncode == 0, done.stderr
+    assert "total" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert pd.read_parquet(out)["label"].value_counts().to_dict() == {0: N0, 1: N0}
+
+    done = _run_process("resample", csv_file, out, "--target", "label")  # exists
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("streamsmote: error: ")
+    assert "already exists" in done.stderr
+
+    done = _run_process("--version")
+    assert done.returncode == 0 and ss.__version__ in done.stdout
