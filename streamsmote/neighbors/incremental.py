@@ -35,7 +35,8 @@ from numbers import Integral
 import numba
 import numpy as np
 
-from .._config import PARALLEL, SERIAL
+from .._config import SERIAL
+from .._threads import run_rows
 from ..kernels.topk import NO_INDEX, _push
 from .exact import BRUTE_MAX_PAIRS, kneighbors_exact
 
@@ -46,34 +47,41 @@ INCREMENTAL_METHODS = ("exact", "approx")
 APPROX_MIN_ROWS = 4096
 REBUILD_FRACTION = 0.25
 _MIN_CAPACITY = 256
-# Below this many (row, candidate) pairs a parallel launch costs more than it saves.
+# Below this many (row, candidate) pairs per thread, splitting the rows costs more than it saves.
 PARALLEL_MIN_PAIRS = 200_000
 
 
 def _merge_new_body(X, nn, nd, rows, new):
     """Merge the rows ``new`` as candidates into the top-k lists of the rows ``rows``.
 
-    ``rows`` are distinct; each thread owns its rows' lists. A distance stops accumulating as
-    soon as it exceeds the k-th (partial sums only grow), which prunes most pairs."""
+    ``rows`` are distinct; each thread owns its rows' lists. A distance stops accumulating,
+    8 features at a time, once it exceeds the k-th (partial sums only grow)."""
     d = X.shape[1]
     k = nn.shape[1]
-    for t in numba.prange(rows.shape[0]):
+    for t in range(rows.shape[0]):
         r = rows[t]
         td = nd[r]
         ti = nn[r]
+        kth = td[k - 1]
+        klast = ti[k - 1]
         for c in range(new.shape[0]):
             j = new[c]
             if j == r:
                 continue
-            kth = td[k - 1]
             s = 0.0
-            for f in range(d):
-                u = np.float64(X[r, f]) - np.float64(X[j, f])
-                s += u * u
+            f0 = 0
+            while f0 < d:
+                f1 = min(f0 + 8, d)
+                for f in range(f0, f1):
+                    u = np.float64(X[r, f]) - np.float64(X[j, f])
+                    s += u * u
                 if s > kth:
                     break
-            if s < kth or (s == kth and j < ti[k - 1]):
+                f0 = f1
+            if s < kth or (s == kth and j < klast):
                 _push(s, j, td, ti)
+                kth = td[k - 1]
+                klast = ti[k - 1]
 
 
 def _local_join_body(X, nn, rows, out_d, out_i):
@@ -82,7 +90,7 @@ def _local_join_body(X, nn, rows, out_d, out_i):
     d = X.shape[1]
     k = nn.shape[1]
     n = X.shape[0]
-    for t in numba.prange(rows.shape[0]):
+    for t in range(rows.shape[0]):
         r = rows[t]
         td = out_d[t]
         ti = out_i[t]
@@ -110,25 +118,26 @@ def _local_join_body(X, nn, rows, out_d, out_i):
                     _push(s, j, td, ti)
 
 
+# Serial, disk-cached kernels; threads take contiguous ranges of ``rows`` (each thread owns
+# the lists of its rows, so results do not depend on the number of threads).
 _merge_new_serial = numba.njit(**SERIAL)(_merge_new_body)
-_merge_new_parallel = numba.njit(**PARALLEL)(_merge_new_body)
 _local_join_serial = numba.njit(**SERIAL)(_local_join_body)
-_local_join_parallel = numba.njit(**PARALLEL)(_local_join_body)
 
 
 def _merge_new(X, nn, nd, rows, new):
-    if rows.shape[0] * new.shape[0] >= PARALLEL_MIN_PAIRS and numba.get_num_threads() > 1:
-        _merge_new_parallel(X, nn, nd, rows, new)
-    else:
-        _merge_new_serial(X, nn, nd, rows, new)
+    def part(lo, hi):
+        _merge_new_serial(X, nn, nd, rows[lo:hi], new)
+
+    min_rows = max(1, PARALLEL_MIN_PAIRS // max(1, new.shape[0]))
+    run_rows(part, rows.shape[0], min_rows=min_rows)
 
 
 def _local_join(X, nn, rows, out_d, out_i):
+    def part(lo, hi):
+        _local_join_serial(X, nn, rows[lo:hi], out_d[lo:hi], out_i[lo:hi])
+
     k = nn.shape[1]
-    if rows.shape[0] * (k + 1) ** 2 >= PARALLEL_MIN_PAIRS and numba.get_num_threads() > 1:
-        _local_join_parallel(X, nn, rows, out_d, out_i)
-    else:
-        _local_join_serial(X, nn, rows, out_d, out_i)
+    run_rows(part, rows.shape[0], min_rows=max(1, PARALLEL_MIN_PAIRS // (k + 1) ** 2))
 
 
 def _search(X, k, rows):

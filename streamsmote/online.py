@@ -1,0 +1,557 @@
+"""OnlineSMOTE: SMOTE over an unbounded stream, chunk by chunk, in bounded memory.
+
+The flow of one chunk, top to bottom::
+
+    chunk → validate → running class counts (optionally decayed) → per-class windows
+          → plan (targets over the running counts) → owed synthetic rows per class
+          → incremental kNN graph of each class that owes rows → draws → kernel → yield
+
+1. *validate*: one :class:`~streamsmote._validation.ChunkChecker` is kept for the whole stream,
+   so a chunk with another width, dtype or container is refused with its chunk number.
+2. *counts*: ``class_counts_`` is the number of original rows seen per class; with
+   ``half_life`` it decays (see :class:`OnlineSMOTE`, Notes).
+3. *windows*: every class keeps at most ``window`` of its rows in an
+   :class:`~streamsmote.neighbors.incremental.IncrementalKNN` (sliding or reservoir).
+4. *plan*: :func:`streamsmote.strategy.plan` over the running counts gives, per class, the
+   synthetic rows the emitted stream should hold so far; what is owed is that target minus the
+   synthetic rows already emitted.
+5. *graph, draws, kernel*: for an owing class, the window's kNN graph is brought up to date
+   incrementally, and each synthetic row is ``x + gap * (x_nn - x)`` from the interpolation
+   kernel (:mod:`streamsmote.kernels.interpolate`), returned in the input's container.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from . import strategy as _strategy
+from ._batch import Batch
+from ._layout import Layout
+from ._validation import ChunkChecker
+from .kernels.interpolate import interpolate
+from .neighbors import METHODS
+from .neighbors.incremental import WINDOW_KINDS, IncrementalKNN
+from .sampler import _ParamsMixin
+
+# neighbors="auto": windows up to this many rows keep an exact graph, larger ones an
+# approximate one. An exact update costs about (k + 2) * m * window distance evaluations for m
+# new rows (new rows searched, old rows merged, rows that lost a neighbour re-searched); the
+# approximate one replaces the re-searches (k * m * window) by a local join (k^3 per row) plus
+# a pynndescent rebuild every window / 4 rows. Measured in benchmarks/results_online.md.
+AUTO_EXACT_MAX_WINDOW = 50_000
+
+
+class OnlineSMOTE(_ParamsMixin):
+    """SMOTE for unbounded streams: each chunk comes back topped up with synthetic minority rows.
+
+    After every chunk, the stream emitted so far (original rows plus synthetic rows) meets
+    ``sampling_strategy`` over the running class counts: for every class ``c``,
+    ``synthetic_emitted[c]`` equals the number of synthetic rows that
+    :func:`streamsmote.strategy.plan` asks for given the counts of original rows seen so far.
+    Each class keeps its rows in a bounded window and a k-nearest-neighbour graph of that window
+    that is updated incrementally; memory is ``O(window * n_classes)`` whatever the length of the
+    stream.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+        Nearest same-class neighbours (within the class's window) to interpolate towards.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        As in :class:`streamsmote.SMOTE`, applied to the running counts. A dict target below a
+        class's running count means "no synthetic rows" (a stream outgrows fixed counts), a
+        float ratio likewise; dict keys not seen yet are ignored until they appear.
+    window : int, default=50_000
+        Most rows of each class kept for interpolation.
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        Seeds every draw (reservoir sampling, base rows, neighbour slots, gaps).
+    neighbors : {"auto", "exact", "approx"}, default="auto"
+        Neighbour graph of each window: exact incremental updates, or a pynndescent bulk graph
+        with an exactly searched buffer of the newest rows; ``"auto"`` is exact for
+        ``window <= 50_000`` and approximate above.
+    window_kind : {"sliding", "reservoir"}, default="sliding"
+        ``"sliding"`` keeps each class's newest ``window`` rows; ``"reservoir"`` keeps a uniform
+        random sample of all its rows so far (algorithm R).
+    half_life : float or None, default=None
+        In rows of the stream: when set, the running counts forget exponentially, so the
+        target follows a changing imbalance (see Notes).
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Sorted labels of every class seen.
+    class_counts_ : dict
+        ``{class: running count}`` of original rows: ints, or decayed floats with
+        ``half_life``.
+    n_synthetic_ : dict
+        ``{class: synthetic rows emitted so far}`` (never decayed).
+    n_owed_ : dict
+        ``{class: synthetic rows owed but not emitted yet}`` (a class with at most
+        ``k_neighbors`` rows in its window cannot interpolate yet).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when the chunks are DataFrames with string column names.
+
+    Notes
+    -----
+    **Targets.** After each chunk, the running counts ``n[c]`` (rounded to integers) are passed
+    to :func:`streamsmote.strategy.plan`, which returns ``want[c]``, the synthetic rows class
+    ``c`` should have received so far. The chunk is followed by
+    ``max(0, want[c] - s[c])`` synthetic rows of each class ``c``, where ``s[c]`` counts the
+    synthetic rows already emitted. Synthetic rows are never taken back: when a class's share
+    grows, it simply receives none until its target catches up.
+
+    **Decay.** With ``half_life=h``, every original row that arrives multiplies all running
+    counts, ``n[c]`` and ``s[c]`` alike, by ``2 ** (-1 / h)`` before adding 1 to its own class;
+    synthetic rows are added to ``s[c]`` at the end of their chunk, undecayed. A row thus
+    weighs 1/2 after ``h`` further rows of the stream, and the targets follow the class mix of
+    roughly the last ``h / ln 2`` rows. A class whose decayed count rounds to 0 is left out of
+    the plan until it reappears.
+
+    **Classes too small to interpolate.** A class needs ``k_neighbors + 1`` rows in its window
+    before it can produce a synthetic row. Until then, what it is owed accumulates (in
+    ``n_owed_``) and is emitted with the first chunk after which it has enough rows.
+
+    **Draws.** Each synthetic row of class ``c`` takes a base row uniformly among the rows of
+    ``c``'s window, a neighbour slot uniformly in ``0 .. k-1`` of that row's k nearest
+    neighbours in the window, and a gap uniformly in ``[0, 1)``: the SMOTE rule of
+    N. V. Chawla et al., "SMOTE: Synthetic Minority Over-sampling Technique", JAIR 16 (2002),
+    section 4.2, over a window as in C-SMOTE (A. Bernardo, H. M. Gomes, J. Montiel,
+    B. Pfahringer, A. Bifet, E. Della Valle, "C-SMOTE: Continuous Synthetic Minority Oversampling
+    for Evolving Data Streams", IEEE Big Data 2020). The classes owed rows are served in sorted
+    label order, so the same seed and the same chunks give the same output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> osm = OnlineSMOTE(k_neighbors=3, window=1000, random_state=0)
+    >>> for _ in range(3):
+    ...     X = rng.normal(size=(200, 2))
+    ...     y = (rng.random(200) < 0.1).astype(int)
+    ...     X_out, y_out = osm.partial_fit_resample(X, y)
+    ...     assert (X_out[:200] == X).all()
+    >>> n0, n1 = osm.class_counts_[0], osm.class_counts_[1]
+    >>> n1 + osm.n_synthetic_[1] == n0
+    True
+    """
+
+    _param_names = (
+        "k_neighbors",
+        "sampling_strategy",
+        "window",
+        "random_state",
+        "neighbors",
+        "window_kind",
+        "half_life",
+    )
+    _structural = ("k_neighbors", "window", "neighbors", "window_kind")
+
+    def __init__(
+        self,
+        k_neighbors=5,
+        sampling_strategy="auto",
+        window=50_000,
+        random_state=None,
+        neighbors="auto",
+        window_kind="sliding",
+        half_life=None,
+    ):
+        self.k_neighbors = k_neighbors
+        self.sampling_strategy = sampling_strategy
+        self.window = window
+        self.random_state = random_state
+        self.neighbors = neighbors
+        self.window_kind = window_kind
+        self.half_life = half_life
+
+    # ------------------------------------------------------------------ parameters
+
+    def _check_params(self):
+        k = self.k_neighbors
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+            raise ValueError(
+                f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
+                "The usual value is 5."
+            )
+        w = self.window
+        if isinstance(w, bool) or not isinstance(w, Integral) or w <= k:
+            raise ValueError(
+                f"window must be an integer greater than k_neighbors={k} (rows kept per class); "
+                f"got {w!r}. Pass e.g. window=50_000."
+            )
+        if self.window_kind not in WINDOW_KINDS:
+            raise ValueError(
+                f"window_kind must be one of {WINDOW_KINDS}; got {self.window_kind!r}. "
+                "'sliding' keeps the newest rows, 'reservoir' a uniform sample of all rows."
+            )
+        if self.neighbors not in METHODS:
+            raise ValueError(f"neighbors must be one of {METHODS}; got {self.neighbors!r}.")
+        h = self.half_life
+        if h is not None and (
+            isinstance(h, bool) or not isinstance(h, Real) or not np.isfinite(h) or h <= 0
+        ):
+            raise ValueError(
+                f"half_life must be None or a positive number of rows; got {h!r}. Pass e.g. "
+                "half_life=100_000 to weigh a row half after 100k more rows."
+            )
+        rs = self.random_state
+        if not (
+            rs is None
+            or isinstance(rs, (np.random.RandomState, np.random.Generator))
+            or (isinstance(rs, Integral) and not isinstance(rs, bool) and rs >= 0)
+        ):
+            raise ValueError(
+                "random_state must be None, a non-negative int, a numpy.random.Generator or a "
+                f"numpy.random.RandomState; got {rs!r}."
+            )
+        s = self.sampling_strategy
+        if isinstance(s, str) and s not in _strategy.STRING_STRATEGIES:
+            raise ValueError(
+                f"When 'sampling_strategy' is a string, it needs to be one of "
+                f"{_strategy.STRING_STRATEGIES}. Got {s!r} instead."
+            )
+        if isinstance(s, bool) or not (isinstance(s, (str, dict, Real)) or callable(s)):
+            raise ValueError(
+                "sampling_strategy must be a float, one of "
+                f"{_strategy.STRING_STRATEGIES}, a dict or a callable; got {s!r}."
+            )
+
+    def _start(self):
+        """Fresh stream state (first chunk)."""
+        self._check_params()
+        rs = self.random_state
+        if isinstance(rs, np.random.RandomState):
+            seed = int(rs.randint(0, 2**32 - 1))
+        elif isinstance(rs, np.random.Generator):
+            seed = int(rs.integers(2**63))
+        else:
+            seed = rs
+        self._rng = np.random.default_rng(seed)
+        self._frozen = {name: getattr(self, name) for name in self._structural}
+        self._checker = ChunkChecker(where="the stream")
+        self._layout = None
+        self._windows = {}
+        self._counts = {}
+        self._synth = {}
+        self._owed = {}
+        self._n_rows = 0
+        self.n_synthetic_ = {}
+        self.class_counts_ = {}
+        self.n_owed_ = {}
+        self.classes_ = np.array([])
+
+    def _method(self):
+        if self.neighbors == "auto":
+            return "exact" if self.window <= AUTO_EXACT_MAX_WINDOW else "approx"
+        return self.neighbors
+
+    # ------------------------------------------------------------------ public
+
+    def partial_fit(self, X, y):
+        """Take in one chunk: update the counts and windows and work out what is owed.
+
+        :meth:`partial_fit_resample` is this followed by :meth:`generate_owed`; call the two
+        separately to hand out synthetic rows at other moments (the river wrapper feeds a
+        class's rows when a real row of that class arrives).
+
+        Parameters
+        ----------
+        X : ndarray or DataFrame of shape (n_rows, n_features)
+        y : ndarray or Series of shape (n_rows,)
+
+        Returns
+        -------
+        self
+        """
+        self._take(X, y)
+        return self
+
+    def partial_fit_resample(self, X, y):
+        """One chunk in, the same chunk plus the synthetic rows it is owed out.
+
+        Parameters
+        ----------
+        X : ndarray or DataFrame of shape (n_rows, n_features)
+            Numeric features; every chunk has the width, container and dtypes of the first.
+        y : ndarray or Series of shape (n_rows,)
+            Labels.
+
+        Returns
+        -------
+        X_out : ndarray or DataFrame
+            The rows of ``X``, unchanged and in order, then the synthetic rows, one block per
+            class in sorted label order. A DataFrame gets a fresh ``RangeIndex``; columns and
+            dtypes are those of ``X``.
+        y_out : ndarray or Series
+            Labels in ``y``'s container, name and dtype.
+
+        Raises
+        ------
+        ValueError
+            Bad parameters, NaN or infinite features, missing labels, a chunk whose width,
+            columns, dtypes or container differ from the first chunk's, or a structural
+            parameter (``k_neighbors``, ``window``, ``neighbors``, ``window_kind``) changed
+            after the first chunk.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.arange(24, dtype=float).reshape(12, 2)
+        >>> y = np.array([0] * 8 + [1] * 4)
+        >>> X_out, y_out = OnlineSMOTE(k_neighbors=2, random_state=0).partial_fit_resample(X, y)
+        >>> np.bincount(y_out).tolist()
+        [8, 8]
+        """
+        checked = self._take(X, y)
+        if checked is None:
+            return _as_output(X, y)
+        X, y = checked
+        n = X.shape[0]
+        X_syn, y_syn = self._emit(None, start=n)
+        if self._layout.kind == "pandas":
+            X = X.reset_index(drop=True)
+            y = y.reset_index(drop=True)
+        if y_syn is None:
+            return X, y
+        if self._layout.kind == "numpy":
+            return np.concatenate([X, X_syn]), np.concatenate([y, y_syn])
+        return pd.concat([X, X_syn]), pd.concat([y, y_syn])
+
+    def generate_owed(self, classes=None):
+        """Emit the synthetic rows owed now (all classes, or only ``classes``).
+
+        Parameters
+        ----------
+        classes : iterable of labels, optional
+            Serve only these classes; the others keep what they are owed.
+
+        Returns
+        -------
+        X_synthetic, y_synthetic : ndarray/DataFrame and ndarray/Series
+            In the stream's container (possibly with 0 rows).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> osm = OnlineSMOTE(k_neighbors=1, random_state=0)
+        >>> osm = osm.partial_fit(np.array([[0.0], [1.0], [2.0], [10.0], [11.0]]),
+        ...                       np.array([0, 0, 0, 1, 1]))
+        >>> osm.n_owed_
+        {1: 1}
+        >>> X_s, y_s = osm.generate_owed()
+        >>> bool(10.0 <= X_s[0, 0] <= 11.0), y_s.tolist(), osm.n_owed_
+        (True, [1], {})
+        """
+        self._check_started()
+        if self._layout is None:
+            return np.empty((0, 0)), np.empty(0)
+        X_syn, y_syn = self._emit(classes, start=0)
+        if X_syn is None:
+            empty = np.empty((0, self._layout.n_features), dtype=self._layout.work_dtype)
+            return self._layout.make_X(empty), self._layout.make_y(self.classes_[0], 0)
+        return X_syn, y_syn
+
+    def resample_stream(self, chunks):
+        """Resample a stream of ``(X, y)`` chunks lazily.
+
+        Parameters
+        ----------
+        chunks : iterable of (X, y)
+            Any iterable of pairs, e.g. a generator, a list, or a source of
+            :mod:`streamsmote.sources`.
+
+        Yields
+        ------
+        Batch
+            ``(X_out, y_out)`` as :meth:`partial_fit_resample` returns them; ``.synthetic``
+            marks the synthetic rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(1)
+        >>> chunks = [(rng.normal(size=(50, 3)), np.r_[np.zeros(45, int), np.ones(5, int)])
+        ...           for _ in range(4)]
+        >>> out = list(OnlineSMOTE(k_neighbors=3, random_state=0).resample_stream(chunks))
+        >>> [int((b.y == 1).sum()) for b in out]
+        [45, 45, 45, 45]
+        >>> int(out[0].synthetic.sum())
+        40
+        """
+        for item in chunks:
+            X, y = item
+            n = len(X)
+            X_out, y_out = self.partial_fit_resample(X, y)
+            mask = np.zeros(len(y_out), dtype=bool)
+            mask[n:] = True
+            yield Batch(X_out, y_out, mask)
+
+    # ------------------------------------------------------------------ steps
+
+    def _take(self, X, y):
+        if not hasattr(self, "_checker"):
+            self._start()
+        else:
+            changed = [n for n in self._structural if not _same(getattr(self, n), self._frozen[n])]
+            if changed:
+                raise ValueError(
+                    f"{changed} changed after the first chunk (was "
+                    f"{ {n: self._frozen[n] for n in changed} }); a stream's windows cannot "
+                    "change shape. Create a new OnlineSMOTE (sklearn.clone(osm)) to start over."
+                )
+        checked = self._checker.check(X, y)
+        if checked is None:
+            return None
+        X, y = checked
+        if self._layout is None:
+            self._layout = Layout(X, y)
+            self.n_features_in_ = self._layout.n_features
+            if self._layout.kind == "pandas" and all(isinstance(c, str) for c in X.columns):
+                self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self._ingest(self._layout.values(X), self._layout.labels(y))
+        return X, y
+
+    def _ingest(self, values, labels):
+        """Counts, windows and plan from a validated work matrix and its label array."""
+        self._count(labels)
+        if labels.shape[0] == 1:  # one row at a time (river): skip the grouping
+            self._window(_strategy._py(labels[0])).add(values)
+        else:
+            for c in sorted(_strategy.class_counts(labels)):
+                self._window(c).add(values[labels == c])
+        self._plan()
+
+    def _count(self, labels):
+        m = labels.shape[0]
+        if m == 1:
+            uniq, codes = labels, np.zeros(1, dtype=np.intp)
+        else:
+            uniq, codes = np.unique(labels, return_inverse=True)
+        if self.half_life is None:
+            added = np.bincount(codes, minlength=uniq.size).astype(np.int64)
+        else:
+            lam = 2.0 ** (-1.0 / float(self.half_life))
+            scale = lam**m
+            for c in self._counts:
+                self._counts[c] *= scale
+                self._synth[c] *= scale
+            weights = lam ** np.arange(m - 1, -1, -1, dtype=np.float64)
+            added = np.bincount(codes, weights=weights, minlength=uniq.size)
+        for label, a in zip(uniq, added, strict=True):
+            c = _strategy._py(label)
+            self._counts[c] = self._counts.get(c, 0) + a.item()
+            self._synth.setdefault(c, 0)
+            self.n_synthetic_.setdefault(c, 0)
+        self._n_rows += m
+        self.class_counts_ = dict(sorted(self._counts.items()))
+        self.classes_ = np.array(list(self.class_counts_))
+
+    def _window(self, c):
+        index = self._windows.get(c)
+        if index is None:
+            index = IncrementalKNN(
+                self.k_neighbors,
+                self.window,
+                self._layout.n_features,
+                dtype=self._layout.work_dtype,
+                method=self._method(),
+                window_kind=self.window_kind,
+                random_state=int(self._rng.integers(2**63)),
+            )
+            self._windows[c] = index
+        return index
+
+    def _plan(self):
+        counts = {c: int(round(v)) for c, v in self.class_counts_.items()}
+        counts = {c: v for c, v in counts.items() if v > 0}
+        self._owed = {}
+        if len(counts) >= 2:
+            want = _online_plan(self.sampling_strategy, counts)
+            for c, n_new in want.items():
+                owed = n_new - int(round(self._synth[c]))
+                if owed > 0:
+                    self._owed[c] = owed
+        self.n_owed_ = dict(self._owed)
+
+    def _emit(self, classes, start):
+        """Synthetic rows owed to ``classes`` (all by default) as ``(X, y)`` in the stream's
+        container, or ``(None, None)`` when there are none."""
+        wanted = sorted(self._owed) if classes is None else sorted(set(classes) & set(self._owed))
+        k = self.k_neighbors
+        parts_X, parts_y = [], []
+        for c in wanted:
+            index = self._windows[c]
+            n_c = index.n_rows
+            if n_c <= k:
+                continue
+            n_new = self._owed[c]
+            Xw, nn = index.kneighbors()
+            base = self._rng.integers(0, n_c, size=n_new)
+            slot = self._rng.integers(0, k, size=n_new)
+            gaps = self._rng.random(n_new)
+            out = np.empty((n_new, Xw.shape[1]), dtype=Xw.dtype)
+            interpolate(Xw, nn, base, slot, gaps, out)
+            parts_X.append(self._layout.make_X(out, start))
+            parts_y.append(self._layout.make_y(c, n_new, start))
+            start += n_new
+            self._synth[c] += n_new
+            self.n_synthetic_[c] += n_new
+            del self._owed[c]
+        self.n_owed_ = dict(self._owed)
+        if not parts_X:
+            return None, None
+        if len(parts_X) == 1:
+            return parts_X[0], parts_y[0]
+        if self._layout.kind == "numpy":
+            return np.concatenate(parts_X), np.concatenate(parts_y)
+        return pd.concat(parts_X), pd.concat(parts_y)
+
+    def _check_started(self):
+        if not hasattr(self, "_checker"):
+            raise RuntimeError(
+                "This OnlineSMOTE has seen no chunk yet: call partial_fit(X, y) or "
+                "partial_fit_resample(X, y) first."
+            )
+
+    def nbytes(self):
+        """Bytes held by the class windows and their graphs (the state grows with
+        ``window * n_classes``, never with the length of the stream)."""
+        return sum(index.nbytes() for index in getattr(self, "_windows", {}).values())
+
+    def __sklearn_tags__(self):
+        from ._sklearn import sampler_tags
+
+        return sampler_tags(self)
+
+
+def _online_plan(sampling_strategy, counts):
+    """:func:`streamsmote.strategy.plan` for running counts: dict and float targets that a
+    class has already outgrown mean 0 rows instead of an error."""
+    s = sampling_strategy
+    if isinstance(s, Real) and not isinstance(s, bool) and len(counts) == 2 and 0 < s <= 1:
+        major = max(counts, key=counts.get)
+        s = {c: max(n, int(counts[major] * s)) for c, n in counts.items() if c != major}
+    if isinstance(s, dict):
+        s = {
+            _strategy._py(c): (max(n, counts[_strategy._py(c)]) if _is_int(n) else n)
+            for c, n in s.items()
+            if _strategy._py(c) in counts
+        }
+    return _strategy.plan(s, counts)
+
+
+def _is_int(n):
+    return isinstance(n, Integral) and not isinstance(n, bool)
+
+
+def _same(a, b):
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:  # noqa: BLE001 - odd objects: treat as changed only if not identical
+        return a is b
+
+
+def _as_output(X, y):
+    """An empty chunk comes back as it was given."""
+    return X, y
