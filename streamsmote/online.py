@@ -28,7 +28,12 @@ import pandas as pd
 from . import strategy as _strategy
 from ._batch import Batch
 from ._layout import Layout
-from ._validation import ChunkChecker
+from ._validation import (
+    ChunkChecker,
+    check_k_neighbors,
+    check_neighbors,
+    check_sampling_strategy,
+)
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS
 from .neighbors.incremental import WINDOW_KINDS, IncrementalKNN
@@ -168,12 +173,8 @@ class OnlineSMOTE(_ParamsMixin):
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self):
+        check_k_neighbors(self.k_neighbors)
         k = self.k_neighbors
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise ValueError(
-                f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
-                "The usual value is 5."
-            )
         w = self.window
         if isinstance(w, bool) or not isinstance(w, Integral) or w <= k:
             raise ValueError(
@@ -185,8 +186,7 @@ class OnlineSMOTE(_ParamsMixin):
                 f"window_kind must be one of {WINDOW_KINDS}; got {self.window_kind!r}. "
                 "'sliding' keeps the newest rows, 'reservoir' a uniform sample of all rows."
             )
-        if self.neighbors not in METHODS:
-            raise ValueError(f"neighbors must be one of {METHODS}; got {self.neighbors!r}.")
+        check_neighbors(self.neighbors, METHODS)
         h = self.half_life
         if h is not None and (
             isinstance(h, bool) or not isinstance(h, Real) or not np.isfinite(h) or h <= 0
@@ -205,17 +205,7 @@ class OnlineSMOTE(_ParamsMixin):
                 "random_state must be None, a non-negative int, a numpy.random.Generator or a "
                 f"numpy.random.RandomState; got {rs!r}."
             )
-        s = self.sampling_strategy
-        if isinstance(s, str) and s not in _strategy.STRING_STRATEGIES:
-            raise ValueError(
-                f"When 'sampling_strategy' is a string, it needs to be one of "
-                f"{_strategy.STRING_STRATEGIES}. Got {s!r} instead."
-            )
-        if isinstance(s, bool) or not (isinstance(s, (str, dict, Real)) or callable(s)):
-            raise ValueError(
-                "sampling_strategy must be a float, one of "
-                f"{_strategy.STRING_STRATEGIES}, a dict or a callable; got {s!r}."
-            )
+        check_sampling_strategy(self.sampling_strategy, _strategy.STRING_STRATEGIES)
 
     def _start(self):
         """Fresh stream state (first chunk)."""

@@ -29,7 +29,13 @@ from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
-from ._validation import ChunkChecker, check_chunksize
+from ._validation import (
+    ChunkChecker,
+    check_chunksize,
+    check_k_neighbors,
+    check_neighbors,
+    check_sampling_strategy,
+)
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
@@ -197,14 +203,8 @@ class SMOTE(_ParamsMixin):
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self):
-        k = self.k_neighbors
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise ValueError(
-                f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
-                "The usual value is 5."
-            )
-        if self.neighbors not in METHODS:
-            raise ValueError(f"neighbors must be one of {METHODS}; got {self.neighbors!r}.")
+        check_k_neighbors(self.k_neighbors)
+        check_neighbors(self.neighbors, METHODS)
         rs = self.random_state
         if not (
             rs is None
@@ -219,15 +219,7 @@ class SMOTE(_ParamsMixin):
         if isinstance(rs, Integral) and not 0 <= rs < 2**32:
             raise ValueError(f"random_state must be between 0 and 2**32 - 1; got {rs}.")
         parse_memory(self.memory_limit)
-        if not (
-            isinstance(self.sampling_strategy, (str, dict, float, int))
-            or callable(self.sampling_strategy)
-        ) or isinstance(self.sampling_strategy, bool):
-            raise ValueError(
-                "sampling_strategy must be a float, one of "
-                f"{_strategy.STRING_STRATEGIES}, a dict or a callable; got "
-                f"{self.sampling_strategy!r}."
-            )
+        check_sampling_strategy(self.sampling_strategy, _strategy.STRING_STRATEGIES)
 
     # ------------------------------------------------------------------ in memory
 

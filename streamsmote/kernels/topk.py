@@ -29,6 +29,23 @@ def _push(dist, idx, td, ti):
     ti[p] = idx
 
 
+@numba.njit(inline="always", **SERIAL)
+def _offer(Q, q, X, j, td, ti):
+    """Offer row ``j`` of ``X`` to the sorted list ``td``/``ti`` of query row ``q`` of ``Q``
+    at its exact float64 squared distance (differences in float64, summed in feature order);
+    a candidate already in the list is ignored."""
+    k = td.shape[0]
+    for h in range(k):
+        if ti[h] == j:
+            return
+    s = 0.0
+    for f in range(X.shape[1]):
+        t = np.float64(Q[q, f]) - np.float64(X[j, f])
+        s += t * t
+    if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
+        _push(s, j, td, ti)
+
+
 @numba.njit(**SERIAL)
 def _brute_knn(X, Q, self_idx, out_d, out_i):
     """Exact float64 kNN of each row of ``Q`` among the rows of ``X``.
@@ -85,7 +102,6 @@ def _rerank(X, Q, cand_i, cand_s, qnorm, err, out_d, out_i, ok):
     true squared distance is then at least ``qnorm[q] + cand_s[q, -1] - err[q]``. When that
     bound exceeds the k-th exact distance the answer is exact (``ok[q] = True``); otherwise the
     caller searches that query again by brute force."""
-    d = X.shape[1]
     m = cand_i.shape[1]
     k = out_d.shape[1]
     for q in range(Q.shape[0]):
@@ -97,12 +113,7 @@ def _rerank(X, Q, cand_i, cand_s, qnorm, err, out_d, out_i, ok):
             j = cand_i[q, c]
             if j == NO_INDEX:
                 break
-            s = 0.0
-            for f in range(d):
-                t = np.float64(Q[q, f]) - np.float64(X[j, f])
-                s += t * t
-            if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
-                _push(s, j, td, ti)
+            _offer(Q, q, X, j, td, ti)
         last = np.float64(cand_s[q, m - 1])
         if np.isinf(last):
             ok[q] = True  # fewer than m rows in all: every row was a candidate
@@ -116,8 +127,6 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
     """The k nearest of each row's candidate list (its own index skipped), by exact float64
     distance then index, for rows ``q0, q0 + 1, ...`` (one per row of ``out_d``). Rows with
     fewer than k valid candidates keep ``NO_INDEX`` slots."""
-    d = X.shape[1]
-    k = out_d.shape[1]
     for r in range(out_d.shape[0]):
         q = q0 + r
         td = out_d[r]
@@ -126,20 +135,8 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
         ti[:] = NO_INDEX
         for c in range(cand.shape[1]):
             j = cand[q, c]
-            if j == NO_INDEX or j == q:
-                continue
-            dup = False
-            for h in range(k):
-                if ti[h] == j:
-                    dup = True
-            if dup:
-                continue
-            s = 0.0
-            for f in range(d):
-                t = np.float64(X[q, f]) - np.float64(X[j, f])
-                s += t * t
-            if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
-                _push(s, j, td, ti)
+            if j != NO_INDEX and j != q:
+                _offer(X, q, X, j, td, ti)
 
 
 @numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)

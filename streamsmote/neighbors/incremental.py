@@ -37,7 +37,7 @@ import numpy as np
 
 from .._config import SERIAL
 from .._threads import run_rows
-from ..kernels.topk import NO_INDEX, _push
+from ..kernels.topk import NO_INDEX, _offer, _push
 from .exact import BRUTE_MAX_PAIRS, kneighbors_exact
 
 WINDOW_KINDS = ("sliding", "reservoir")
@@ -87,7 +87,6 @@ def _merge_new_body(X, nn, nd, rows, new):
 def _local_join_body(X, nn, rows, out_d, out_i):
     """Re-rank each row of ``rows`` over its own neighbours and their neighbours (``nn`` is a
     read-only snapshot of the graph), exact distances, ties by slot."""
-    d = X.shape[1]
     k = nn.shape[1]
     n = X.shape[0]
     for t in range(rows.shape[0]):
@@ -102,20 +101,8 @@ def _local_join_body(X, nn, rows, out_d, out_i):
                 continue
             for b in range(-1, k):
                 j = hop if b < 0 else nn[hop, b]
-                if j >= n or j == r:
-                    continue
-                seen = False
-                for q in range(k):
-                    if ti[q] == j:
-                        seen = True
-                if seen:
-                    continue
-                s = 0.0
-                for f in range(d):
-                    u = np.float64(X[r, f]) - np.float64(X[j, f])
-                    s += u * u
-                if s < td[k - 1] or (s == td[k - 1] and j < ti[k - 1]):
-                    _push(s, j, td, ti)
+                if j < n and j != r:
+                    _offer(X, r, X, j, td, ti)
 
 
 # Serial, disk-cached kernels; threads take contiguous ranges of ``rows`` (each thread owns
