@@ -195,11 +195,15 @@ def test_choose():
     assert choose(10, "approx") == "approx" and choose(10**7, "exact") == "exact"
 
 
-@pytest.mark.parametrize("threads", [1, 3])
-def test_result_does_not_depend_on_the_thread_count(threads, monkeypatch):
+@pytest.mark.parametrize("symmetric", [True, False])
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_result_does_not_depend_on_the_thread_count(threads, symmetric, monkeypatch):
     from streamsmote import _threads
+    from streamsmote.neighbors import exact
 
     monkeypatch.setattr(_threads, "n_threads", lambda: threads)
+    monkeypatch.setattr(exact, "SYMMETRIC", symmetric)
+    monkeypatch.setattr(exact, "PAIR_BLOCK", 256)  # several block pairs, a ragged last one
     rng = np.random.default_rng(12)
     X = np.r_[rng.normal(size=(GEMM_N, 3)), [[1e6, 0, 0]]]  # GEMM + a few fallbacks
     assert_same(kneighbors_exact(X, 5), knn(X, 5))

@@ -140,15 +140,16 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
 
 
 @numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _any_below(Da, cn_j, thr_j, ca, ta, lo, hi):
-    """Whether any of columns ``lo:hi`` of the score row beats either threshold (vectorised
-    pre-check: most 32-column runs hold no candidate at all)."""
+def _count_hits(d, cn_j, thr_j, ca, ta):
+    """How many of the dot products ``d`` (a run of one row of a block) beat the row's
+    threshold ``ta`` or their column's ``thr_j``: a vectorised pre-check, since most runs hold
+    no candidate at all. Arguments are slices, so indices never wrap and LLVM vectorises."""
     two = np.float32(2.0)
-    hit = 0
-    for b in range(lo, hi):
-        d2 = two * Da[b]
-        hit |= (cn_j[b] - d2 < ta) | (ca - d2 < thr_j[b])
-    return hit != 0
+    hits = 0
+    for b in range(d.shape[0]):
+        d2 = two * d[b]
+        hits += ((cn_j[b] - d2) < ta) | ((ca - d2) < thr_j[b])
+    return hits
 
 
 @numba.njit(**SERIAL)
@@ -169,7 +170,7 @@ def _screen_pair(D, cn_i, cn_j, i0, j0, diag, td, ti, thr):
         start = a + 1 if diag else 0
         for lo in range(start, bj, 32):
             hi = min(lo + 32, bj)
-            if not _any_below(Da, cn_j, thr_j, ca, thr[qa], lo, hi):
+            if _count_hits(Da[lo:hi], cn_j[lo:hi], thr_j[lo:hi], ca, thr[qa]) == 0:
                 continue
             for b in range(lo, hi):
                 d2 = two * Da[b]
