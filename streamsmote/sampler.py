@@ -501,15 +501,21 @@ class SMOTE(_ParamsMixin):
             for X, y in src:
                 if layout is None:
                     layout = Layout(X, y)
+                    # Under string and float strategies the final majority never gets
+                    # synthetic rows: drop the dominant class early, if a wrong guess only
+                    # costs a second read.
+                    dominant = src.reiterable and isinstance(self.sampling_strategy, str | float)
                     store = MinorityStore(
                         layout.n_features,
                         layout.work_dtype,
                         parse_memory(self.memory_limit),
                         keep=keep,
+                        drop_dominant=dominant,
                     )
                 labels = layout.labels(y)
                 for c, m in _strategy.class_counts(labels).items():
                     counts[c] = counts.get(c, 0) + m
+                store.count(counts)
                 _store_chunk(store, layout, X, labels, n)
                 n += len(labels)
                 yield X, y

@@ -15,6 +15,10 @@ import tempfile
 import numpy as np
 
 
+# drop_dominant waits for this many rows before it trusts a class to be the majority.
+DOMINANT_MIN_ROWS = 10_000
+
+
 class _ClassRows:
     """Rows of one class: a list of blocks in RAM, or an append-only file on disk."""
 
@@ -72,6 +76,11 @@ class MinorityStore:
         class left is pinned, the largest one spills to disk.
     keep : collection, optional
         Store only these classes, all pinned (the plan is known in advance).
+    drop_dominant : bool, default=False
+        Drop a class as soon as it holds more than half of at least ``DOMINANT_MIN_ROWS`` rows
+        seen, without waiting for the budget. Right when the final majority gets no synthetic
+        rows (every string or float ``sampling_strategy``) and the data is not sorted by
+        class; a wrong guess costs a second read, so only pass it for re-iterable sources.
 
     Examples
     --------
@@ -84,7 +93,9 @@ class MinorityStore:
     ([3.0], [3])
     """
 
-    def __init__(self, n_features, dtype, memory_limit, keep=None):
+    def __init__(self, n_features, dtype, memory_limit, keep=None, drop_dominant=False):
+        self.drop_dominant = drop_dominant and keep is None
+        self.seen = {}
         self.n_features = n_features
         self.dtype = np.dtype(dtype)
         self.memory_limit = int(memory_limit)
@@ -126,6 +137,17 @@ class MinorityStore:
                 store = self.classes[c] = _ClassRows(self.n_features, self.dtype)
             store.add(values[idx], rows[idx] + offset)
         self._enforce_budget()
+
+    def count(self, counts):
+        """Running class counts of every row seen (kept or not), for ``drop_dominant``."""
+        self.seen = counts
+        if not self.drop_dominant or self.dropped:
+            return
+        total = sum(counts.values())
+        c = max(counts, key=counts.get)
+        if total >= DOMINANT_MIN_ROWS and 2 * counts[c] > total and c in self.classes:
+            del self.classes[c]
+            self.dropped.add(c)
 
     def _enforce_budget(self):
         while sum(s.nbytes for s in self.classes.values()) > self.memory_limit:

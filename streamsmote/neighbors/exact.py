@@ -155,10 +155,10 @@ def _screen_symmetric(Xc, cnorm, m):
     XcT = np.ascontiguousarray(Xc.T)  # row-major B operand: measured 1.4x faster sgemm
 
     def work(w):
-        buf = np.empty((PAIR_BLOCK, PAIR_BLOCK), dtype=np.float32)
+        buf = np.empty(PAIR_BLOCK * PAIR_BLOCK, dtype=np.float32)
         for i, j in pairs[w::workers]:
             i1, j1 = min(i + PAIR_BLOCK, n), min(j + PAIR_BLOCK, n)
-            D = buf[: i1 - i, : j1 - j]
+            D = buf[: (i1 - i) * (j1 - j)].reshape(i1 - i, j1 - j)  # C-contiguous, always
             np.matmul(Xc[i:i1], XcT[:, j:j1], out=D)
             _screen_pair(D, cnorm[i:i1], cnorm[j:j1], i, j, i == j, tds[w], tis[w], thr[w])
 
