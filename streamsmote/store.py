@@ -14,7 +14,6 @@ import tempfile
 
 import numpy as np
 
-
 # drop_dominant waits for this many rows before it trusts a class to be the majority.
 DOMINANT_MIN_ROWS = 10_000
 

@@ -13,10 +13,10 @@ METHODS = ("auto", "exact", "approx")
 
 # Exact self-search costs ~0.85 ns per pair at d=20 on 2 cores (8.5 s at 100k rows, 25 s at
 # 170k); pynndescent builds 100k rows in ~4 s once compiled, but its first build in a process
-# compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX rows always;
-# above AUTO_COLD_MIN rows it loses even when pynndescent must compile first; in between it
-# wins unless pynndescent is already compiled in this process. Never pay a minute to save a
-# second.
+# compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX
+# rows always; above AUTO_COLD_MIN rows it loses even when pynndescent must compile first; in
+# between it wins unless pynndescent is already compiled in this process. Never pay a minute
+# to save a second.
 AUTO_EXACT_MAX = 40_000
 AUTO_COLD_MIN = 250_000
 
