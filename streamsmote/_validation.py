@@ -19,6 +19,11 @@ import pandas as pd
 _NUMERIC_KINDS = "biuf"
 
 
+def _is_positive_int(value):
+    """An int (not a bool) of at least 1."""
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
 def check_chunksize(value, name="chunksize"):
     """Return ``value`` as an int if it is a positive integer, else raise.
 
@@ -48,7 +53,7 @@ def check_chunksize(value, name="chunksize"):
     ...
     ValueError: chunksize must be a positive integer (rows per chunk); got 0. ...
     """
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+    if not _is_positive_int(value):
         raise ValueError(
             f"{name} must be a positive integer (rows per chunk); got {value!r}. "
             f"Pass e.g. {name}=100_000."
@@ -432,7 +437,7 @@ def check_k_neighbors(k):
     ...
     ValueError: k_neighbors must be a positive integer (neighbours per row); got 0. ...
     """
-    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+    if not _is_positive_int(k):
         raise ValueError(
             f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
             "The usual value is 5."

@@ -111,9 +111,7 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     rows = small["__streamsmote_row__"].to_numpy(np.int64)
     data = {c: (values[labels == c], rows[labels == c]) for c in needed}
 
-    smote._layout = layout
-    smote._n_rows = n_rows
-    smote.n_features_in_ = len(features)
+    smote._set_fit_info(layout, n_rows)
     smote._plan(counts)
     smote._build(data)
     state = _FittedState(smote, lengths, n_rows, features, target, mark_synthetic)

@@ -255,14 +255,13 @@ class SMOTE(_ParamsMixin):
         layout = Layout(X, y)
         values = layout.values(X)
         labels = layout.labels(y)
-        self._set_fit_info(layout, X)
+        self._set_fit_info(layout, X.shape[0])
         self._plan(_strategy.class_counts(labels), y=labels)
         data = {}
         for c in self._needed():
             rows = np.flatnonzero(labels == c)
             data[c] = (values[rows], rows)
         self._build(data)
-        self._layout = layout
         parts_X = [X.reset_index(drop=True) if layout.kind == "pandas" else X]
         parts_y = [y.reset_index(drop=True) if layout.kind == "pandas" else y]
         prov = []
@@ -526,11 +525,7 @@ class SMOTE(_ParamsMixin):
                     f"class_counts={class_counts} does not match the source, which holds "
                     f"{counts}. Pass the exact counts, or leave class_counts out."
                 )
-            self._layout = layout
-            self._n_rows = n
-            self.n_features_in_ = layout.n_features
-            if layout.kind == "pandas" and all(isinstance(c, str) for c in layout.columns):
-                self.feature_names_in_ = np.asarray(layout.columns, dtype=object)
+            self._set_fit_info(layout, n)
             self._plan(counts)
             missing = [c for c in self._needed() if c in store.dropped]
             if missing:
@@ -567,13 +562,16 @@ class SMOTE(_ParamsMixin):
             raise
         store.adopt(again, missing)  # store.close() then removes again's spill folder too
 
-    def _set_fit_info(self, layout, X):
+    def _set_fit_info(self, layout, n_rows):
+        """Layout, row count and the scikit-learn fitted attributes of the data just seen
+        (one place for in-memory, streaming and Dask fits)."""
+        self._layout = layout
+        self._n_rows = n_rows
         self.n_features_in_ = layout.n_features
-        if layout.kind == "pandas" and all(isinstance(c, str) for c in X.columns):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        if layout.kind == "pandas" and all(isinstance(c, str) for c in layout.columns):
+            self.feature_names_in_ = np.asarray(layout.columns, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        self._n_rows = X.shape[0]
 
     def _plan(self, counts, y=None):
         self.class_counts_ = dict(sorted(counts.items()))

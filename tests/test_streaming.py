@@ -407,3 +407,16 @@ def test_spill_folder_removed_when_the_fit_fails(data, spill_dirs, tmp_path):
     ):
         list(sm.resample_chunks(ss.from_arrays(X, y, chunksize=500)))
     assert spill_dirs and leftovers(tmp_path) == []
+
+
+def test_refit_on_arrays_forgets_feature_names():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = np.r_[np.zeros(170, int), np.ones(30, int)]
+    sm = ss.SMOTE(random_state=0, neighbors="exact")
+    sm.fit(ss.from_arrays(pd.DataFrame(X, columns=list("abc")), pd.Series(y), chunksize=64))
+    assert list(sm.feature_names_in_) == ["a", "b", "c"]
+    sm.fit(ss.from_arrays(X, y, chunksize=64))
+    assert not hasattr(sm, "feature_names_in_") and sm.n_features_in_ == 3
