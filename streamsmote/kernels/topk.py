@@ -13,6 +13,8 @@ import numpy as np
 from .._config import FASTMATH, SERIAL
 
 NO_INDEX = np.iinfo(np.int64).max
+# Scores checked at once by the vectorised pre-check of _screen_pair (measured: 64).
+RUN = 64
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -140,49 +142,58 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
 
 
 @numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _count_hits(d, cn_j, thr_j, ca, ta):
-    """How many of the dot products ``d`` (a run of one row of a block) beat the row's
-    threshold ``ta`` or their column's ``thr_j``: a vectorised pre-check, since most runs hold
-    no candidate at all. Arguments are slices, so indices never wrap and LLVM vectorises."""
-    two = np.float32(2.0)
-    hits = 0
-    for b in range(d.shape[0]):
-        d2 = two * d[b]
-        hits += ((cn_j[b] - d2) < ta) | ((ca - d2) < thr_j[b])
-    return hits
+def _any_hit(s, cn_j, thr_j, ca, ta):
+    """Whether any score of a run of one row of a block beats the row's threshold ``ta`` or
+    its column's ``thr_j``: a vectorised pre-check (an or-reduction LLVM turns into packed
+    compares), since most runs hold no candidate at all. Arguments are slices, so indices
+    never wrap."""
+    hit = False
+    for b in range(s.shape[0]):
+        v = s[b]
+        hit |= ((cn_j[b] + v) < ta) | ((ca + v) < thr_j[b])
+    return hit
 
 
 @numba.njit(**SERIAL)
-def _screen_pair(D, cn_i, cn_j, i0, j0, diag, td, ti, thr):
-    """Merge the dot products ``D`` of row blocks I (from ``i0``) and J (from ``j0``) into the
-    top-m lists of both: row ``a`` of I sees the columns of J as candidates and column ``b`` of
-    J sees the rows of I, so each dot product serves two queries. On a diagonal block only the
-    upper triangle is used (a row is never its own candidate). ``thr[q]`` mirrors
-    ``td[q, -1]``, the score to beat."""
-    bi, bj = D.shape
+def _screen_pair(S, cn_i, cn_j, i0, j0, diag, td, ti, thr):
+    """Merge the scores ``S = -2 X_I X_J^T`` of row blocks I (from ``i0``) and J (from ``j0``)
+    into the top-m lists of both: row ``a`` of I sees the columns of J as candidates (score
+    ``cn_j[b] + S[a, b]``) and column ``b`` of J sees the rows of I (``cn_i[a] + S[a, b]``),
+    so each dot product serves two queries. On a diagonal block only the upper triangle is
+    used (a row is never its own candidate).
+
+    ``thr[q]`` is the score to beat for row ``q``; it may be shared with other threads that
+    keep their own lists. It only ever decreases to the m-th score of some list, so a score
+    that does not beat it cannot be among the m best of all lists merged; a stale value read
+    from another thread only lets an extra candidate through. Runs of ``RUN`` scores are
+    checked at once by :func:`_any_hit`."""
+    bi, bj = S.shape
     m = td.shape[1]
-    two = np.float32(2.0)
     thr_j = thr[j0 : j0 + bj]
     for a in range(bi):
         qa = i0 + a
         ca = cn_i[a]
-        Da = D[a]
-        start = a + 1 if diag else 0
-        for lo in range(start, bj, 32):
-            hi = min(lo + 32, bj)
-            if _count_hits(Da[lo:hi], cn_j[lo:hi], thr_j[lo:hi], ca, thr[qa]) == 0:
+        Sa = S[a]
+        tda = td[qa]
+        tia = ti[qa]
+        ta = thr[qa]
+        for lo in range(a + 1 if diag else 0, bj, RUN):
+            hi = min(lo + RUN, bj)
+            if not _any_hit(Sa[lo:hi], cn_j[lo:hi], thr_j[lo:hi], ca, ta):
                 continue
             for b in range(lo, hi):
-                d2 = two * Da[b]
-                qb = j0 + b
-                v = cn_j[b] - d2
-                if v < thr[qa]:
-                    _push(v, qb, td[qa], ti[qa])
-                    thr[qa] = td[qa, m - 1]
-                w = ca - d2
+                v = cn_j[b] + Sa[b]
+                if v < ta:
+                    _push(v, j0 + b, tda, tia)
+                    ta = min(ta, tda[m - 1])
+                w = ca + Sa[b]
                 if w < thr_j[b]:
+                    qb = j0 + b
                     _push(w, qa, td[qb], ti[qb])
-                    thr_j[b] = td[qb, m - 1]
+                    if td[qb, m - 1] < thr_j[b]:
+                        thr_j[b] = td[qb, m - 1]
+        if ta < thr[qa]:
+            thr[qa] = ta
 
 
 @numba.njit(**SERIAL)
