@@ -29,6 +29,7 @@ from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
+from ._threads import run_rows
 from ._validation import (
     ChunkChecker,
     check_chunksize,
@@ -262,6 +263,8 @@ class SMOTE(_ParamsMixin):
             rows = np.flatnonzero(labels == c)
             data[c] = (values[rows], rows)
         self._build(data)
+        if layout.kind == "numpy" and X.dtype == values.dtype and not layout.rounded.any():
+            return caller.restore(*self._resample_into_one_array(layout, values, y))
         parts_X = [X.reset_index(drop=True) if layout.kind == "pandas" else X]
         parts_y = [y.reset_index(drop=True) if layout.kind == "pandas" else y]
         prov = []
@@ -276,6 +279,32 @@ class SMOTE(_ParamsMixin):
             start += Xs.shape[0]
         self.provenance_ = _provenance_frame(prov)
         return caller.restore(*concat(layout, parts_X, parts_y))
+
+    def _resample_into_one_array(self, layout, X, y):
+        """``fit_resample`` for an ndarray that is its own work matrix: the output is
+        allocated once, the input copied into it by the threads and the synthetic rows
+        written in place (no intermediate blocks, no second copy)."""
+        needed = self._needed()
+        n, d = X.shape
+        total = n + sum(self._draws[c].n_new for c in needed)
+        X_res = np.empty((total, d), dtype=X.dtype)
+
+        def fill(lo, hi):
+            np.copyto(X_res[lo:hi], X[lo:hi])
+
+        run_rows(fill, n, min_rows=1 << 16)
+        parts_y = [y]
+        prov = []
+        start = n
+        for c in needed:
+            draws = self._draws[c]
+            draws.rewind()
+            _, p = self._synthesize(c, draws.n_new, out=X_res[start : start + draws.n_new])
+            parts_y.append(layout.make_y(c, draws.n_new))
+            prov.append(p)
+            start += draws.n_new
+        self.provenance_ = _provenance_frame(prov)
+        return X_res, np.concatenate(parts_y)
 
     def _check_arrays(self, X, y):
         try:
@@ -611,8 +640,9 @@ class SMOTE(_ParamsMixin):
         if shared:
             seed_rs.set_state(state)
 
-    def _synthesize(self, c, n, rows_only=False):
-        """The next ``n`` synthetic rows of class ``c`` (work matrix) and their provenance."""
+    def _synthesize(self, c, n, rows_only=False, out=None):
+        """The next ``n`` synthetic rows of class ``c`` (work matrix, or written into
+        ``out``) and their provenance."""
         X_c, rows = self._data[c]
         nn = self._nn[c]
         k = nn.shape[1]
@@ -622,7 +652,8 @@ class SMOTE(_ParamsMixin):
         prov = (c, rows[base], rows[nn[base, slot]], gaps)
         if rows_only:
             return None, prov
-        out = np.empty((idx.shape[0], X_c.shape[1]), dtype=X_c.dtype)
+        if out is None:
+            out = np.empty((idx.shape[0], X_c.shape[1]), dtype=X_c.dtype)
         interpolate(X_c, nn, base, slot, gaps, out)
         return out, prov
 

@@ -169,6 +169,32 @@ def test_outlier_forces_brute_force_fallback(fallback_rows):
     assert sum(fallback_rows) > GEMM_N // 2
 
 
+@pytest.mark.parametrize("n", [1, 7, 256, 257, 1500])
+def test_tree_order_is_a_permutation_in_leaf_runs(n):
+    rng = np.random.default_rng(13)
+    X = (rng.normal(size=(n, 4)) * [10, 1, 1, 0]).astype(np.float32)  # a constant column
+    order = exact._tree_order(X, 64)
+    assert np.array_equal(np.sort(order), np.arange(n))
+    assert np.array_equal(order, exact._tree_order(X, 64))  # deterministic
+    if n >= 256:
+        # a run of 64 lies in one cell: it spans far less of the widest axis than the data
+        runs = X[order[: n - n % 64], 0].reshape(-1, 64)
+        assert np.median(np.ptp(runs, axis=1)) < 0.5 * np.ptp(X[:, 0])
+
+
+def test_screen_with_tree_order_on_clustered_rows(fallback_rows, monkeypatch):
+    # well-separated clusters of unequal size: after the tree order most block pairs hold no
+    # candidate, and the answer must still be the exact one
+    monkeypatch.setattr(exact, "PAIR_BLOCK", 128)
+    rng = np.random.default_rng(14)
+    centres = rng.normal(scale=50, size=(6, 5))
+    X = np.concatenate(
+        [c + rng.normal(size=(s, 5)) for c, s in zip(centres, [700, 300, 250, 150, 80, 20])]
+    )
+    assert_same(kneighbors_exact(X, 5), knn(X, 5))
+    assert sum(fallback_rows) < X.shape[0] // 10
+
+
 def test_nearby_float32_ties_are_resolved_in_float64():
     # rows 1e-9 apart are equal in float32 but not in float64: the float64 re-rank decides
     rng = np.random.default_rng(10)

@@ -11,14 +11,14 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 
 METHODS = ("auto", "exact", "approx")
 
-# Exact self-search costs ~0.85 ns per pair at d=20 on 2 cores (8.5 s at 100k rows, 25 s at
-# 170k); pynndescent builds 100k rows in ~4 s once compiled, but its first build in a process
-# compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX
+# Exact self-search costs ~0.5-0.65 ns per pair at d=20 on 2 cores (6.4 s at 100k rows, 14 s
+# at 170k); pynndescent builds 100k rows in ~4.5 s once compiled, but its first build in a
+# process compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX
 # rows always; above AUTO_COLD_MIN rows it loses even when pynndescent must compile first; in
 # between it wins unless pynndescent is already compiled in this process. Never pay a minute
 # to save a second.
-AUTO_EXACT_MAX = 40_000
-AUTO_COLD_MIN = 250_000
+AUTO_EXACT_MAX = 60_000
+AUTO_COLD_MIN = 350_000
 
 
 def choose(n_rows, method="auto"):
