@@ -189,7 +189,10 @@ def test_screen_with_tree_order_on_clustered_rows(fallback_rows, monkeypatch):
     rng = np.random.default_rng(14)
     centres = rng.normal(scale=50, size=(6, 5))
     X = np.concatenate(
-        [c + rng.normal(size=(s, 5)) for c, s in zip(centres, [700, 300, 250, 150, 80, 20])]
+        [
+            c + rng.normal(size=(s, 5))
+            for c, s in zip(centres, [700, 300, 250, 150, 80, 20], strict=True)
+        ]
     )
     assert_same(kneighbors_exact(X, 5), knn(X, 5))
     assert sum(fallback_rows) < X.shape[0] // 10
