@@ -20,7 +20,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from _common import data_dir, machine_info  # noqa: E402
 
-SCRIPTS = [("bench_core.py", "results_core.md"), ("bench_streaming.py", "results_streaming.md")]
+SCRIPTS = [
+    ("bench_core.py", "results_core.md"),
+    ("bench_floor.py", "results_floor.md"),
+    ("bench_streaming.py", "results_streaming.md"),
+]
 
 
 def main(argv=None):

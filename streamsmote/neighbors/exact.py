@@ -8,8 +8,13 @@ that no row outside the candidates can be closer than the k-th; the rare query w
 proof is searched again by brute force in float64. The result is the exact kNN in (distance,
 index) order, whatever the blocking or the number of threads.
 
-Each thread takes whole query blocks (single-threaded BLAS, then the serial screening kernel
-while the block of scores is still in its cache); threads never share output rows.
+A self-search (the usual case: a class against itself) computes each dot product once for
+both of its rows, in square blocks of :data:`PAIR_BLOCK` rows: the rows are first put in a
+space-partitioning order (:func:`_tree_order`) and the diagonal block pairs screened first, so
+that every row holds a tight threshold early and a vectorised pre-check rejects most runs of
+scores without looking at them one by one. Queries against another matrix (``Q=``) take whole
+query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
+kernel; threads never share output rows.
 """
 
 import numpy as np
