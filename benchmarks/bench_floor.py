@@ -113,12 +113,12 @@ def main(argv=None):
         [
             f"BLAS sgemm {B}×20×{B}, 1 thread",
             f"{r['one']:.2f} ns / product",
-            f"{r['one'] / 2:.2f} (÷2: each product serves two pairs)",
+            f"{r['one'] / 2:.2f} on one core (each product serves two pairs)",
         ],
         [
             "the same, 2 threads at once (per thread)",
             f"{r['two']:.2f} ns / product",
-            f"{r['two'] / 4:.2f} (÷2 pairs, ÷2 threads)",
+            f"{r['two'] / 4:.2f} on two cores",
         ],
         [
             f"every block product of a {n:,}×20 self-search, 2 threads, nothing else",

@@ -197,19 +197,25 @@ def _screen_pair(S, cn_i, cn_j, i0, j0, diag, td, ti, thr):
 
 
 @numba.njit(**SERIAL)
-def _merge_top(tds, tis, q0, out_s, out_i):
-    """Merge per-thread top-m lists (``tds[t, q]``) of rows ``q0, q0 + 1, ...`` into one
-    top-m list per row, ordered by (score, index)."""
+def _merge_top(tds, tis, order, lo, hi, out_s, out_i):
+    """Merge the per-thread top-m lists (``tds[t, r]``) of rows ``lo .. hi - 1`` into one
+    top-m list per row, ordered by (score, index), and write it in the caller's numbering:
+    row ``r`` is the caller's row ``order[r]``, and so is candidate index ``r``."""
     m = out_s.shape[1]
-    for r in range(out_s.shape[0]):
-        q = q0 + r
-        out_s[r, :] = np.inf
-        out_i[r, :] = NO_INDEX
+    for r in range(lo, hi):
+        q = order[r]
+        ts = out_s[q]
+        ti = out_i[q]
+        ts[:] = np.inf
+        ti[:] = NO_INDEX
         for t in range(tds.shape[0]):
             for c in range(m):
-                v = tds[t, q, c]
-                j = tis[t, q, c]
+                v = tds[t, r, c]
+                j = tis[t, r, c]
                 if j == NO_INDEX:
                     break
-                if v < out_s[r, m - 1] or (v == out_s[r, m - 1] and j < out_i[r, m - 1]):
-                    _push(v, j, out_s[r], out_i[r])
+                if v < ts[m - 1] or (v == ts[m - 1] and j < ti[m - 1]):
+                    _push(v, j, ts, ti)
+        for c in range(m):
+            if ti[c] != NO_INDEX:
+                ti[c] = order[ti[c]]

@@ -183,23 +183,12 @@ def _screen_symmetric(Xc, cnorm, m):
             _screen_pair(S, cn[i:i1], cn[j:j1], i, j, bi == bj, tds[w], tis[w], thr)
 
     map_tasks(work, list(range(workers)))
-    if workers == 1:
-        cand_s, cand_i = tds[0], tis[0]
-    else:
-        cand_s = np.empty((n, m), dtype=np.float32)
-        cand_i = np.empty((n, m), dtype=np.int64)
-        run_rows(
-            lambda lo, hi: _merge_top(tds, tis, lo, cand_s[lo:hi], cand_i[lo:hi]),
-            n,
-            min_rows=4096,
-        )
-    # Back to the caller's row numbers: rows, then the candidate indices they hold.
-    out_s = np.empty_like(cand_s)
-    out_i = np.empty_like(cand_i)
-    out_s[order] = cand_s
-    valid = cand_i != NO_INDEX
-    out_i[order] = np.where(valid, order[np.where(valid, cand_i, 0)], NO_INDEX)
-    return out_s, out_i
+    packed = Xo = None  # free them before the merged lists are allocated
+    # One list per row, back in the caller's row numbers (rows and the indices they hold).
+    cand_s = np.empty((n, m), dtype=np.float32)
+    cand_i = np.empty((n, m), dtype=np.int64)
+    run_rows(lambda lo, hi: _merge_top(tds, tis, order, lo, hi, cand_s, cand_i), n, min_rows=4096)
+    return cand_s, cand_i
 
 
 def _tree_order(X, leaf):
@@ -217,9 +206,9 @@ def _tree_order(X, leaf):
         if size <= leaf:
             continue
         idx = order[lo:hi]
-        P = X[idx].astype(np.float64)
-        P -= P.mean(axis=0)
-        sample = P[:: max(1, size // 4096)]
+        P = X[idx]
+        P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
+        sample = P[:: max(1, size // 4096)].astype(np.float64)
         v = np.zeros(d)
         v[np.argmax(sample.var(axis=0))] = 1.0
         for _ in range(3):
@@ -229,7 +218,7 @@ def _tree_order(X, leaf):
                 break
             v = w / norm
         half = ((size // leaf + 1) // 2) * leaf
-        part = np.argpartition(P @ v, half - 1, kind="introselect")
+        part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
         order[lo:hi] = idx[part]
         stack.append((lo, lo + half))
         stack.append((lo + half, hi))
