@@ -72,7 +72,13 @@ t = time.perf_counter(); list(pool.map(work, [0, 1])); products = time.perf_coun
 knn = []
 for _ in range(2):
     t = time.perf_counter(); kneighbors_exact(X, 5); knn.append(time.perf_counter() - t)
-emit(one=one, two=two, products=products, knn=min(knn), block=B)
+m = {n_sk}
+t = time.perf_counter(); kneighbors_exact(X[:m], 5); knn_m = time.perf_counter() - t
+from sklearn.neighbors import NearestNeighbors
+t = time.perf_counter()
+NearestNeighbors(n_neighbors=6, algorithm="brute").fit(X[:m]).kneighbors(X[:m])
+sk = time.perf_counter() - t
+emit(one=one, two=two, products=products, knn=min(knn), block=B, knn_m=knn_m, sk=sk)
 """
 
 
@@ -81,17 +87,6 @@ def load_avg():
         return os.getloadavg()[0]
     except OSError:
         return float("nan")
-
-
-def cpu_mhz():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("cpu MHz"):
-                    return float(line.split(":")[1])
-    except OSError:
-        pass
-    return None
 
 
 def main(argv=None):
@@ -103,7 +98,8 @@ def main(argv=None):
     if args.quick:
         args.n = 20_000
     t0, load0 = time.time(), load_avg()
-    r = run_child(_CHILD.format(n=args.n), label="floor")
+    n_sk = min(args.n, 50_000)
+    r = run_child(_CHILD.format(n=args.n, n_sk=n_sk), label="floor")
     if not r["ok"]:
         sys.exit("child failed")
     n, B = args.n, r["block"]
@@ -130,24 +126,26 @@ def main(argv=None):
             f"{r['knn']:.2f} s",
             f"{r['knn'] / pairs * 1e9:.2f}",
         ],
+        [
+            f"`kneighbors_exact` {n_sk:,}×20",
+            f"{r['knn_m']:.2f} s",
+            f"{r['knn_m'] / n_sk**2 * 1e9:.2f}",
+        ],
+        [
+            f"scikit-learn `NearestNeighbors(algorithm='brute')` {n_sk:,}×20 (peer)",
+            f"{r['sk']:.2f} s",
+            f"{r['sk'] / n_sk**2 * 1e9:.2f}",
+        ],
     ]
-    mhz = cpu_mhz()
-    peak = (
-        f" The CPU reports {mhz:.0f} MHz; at 8 single-precision FMAs per cycle per core (AMD "
-        f"Zen 1: two 128-bit FMA pipes) a 20-term dot product costs at least "
-        f"{20 / 8 / (mhz / 1000):.2f} ns per core, i.e. "
-        f"{20 / 8 / (mhz / 1000) / 4:.2f} ns per pair on 2 cores with each product serving "
-        "two pairs."
-        if mhz
-        else ""
-    )
+    ratio = r["sk"] / r["knn_m"]
     text = [
         "# Exact kNN: distance to the floor of the method",
         "",
         f"`python benchmarks/bench_floor.py` — {time.strftime('%Y-%m-%d %H:%M', time.gmtime(t0))}"
         f" UTC; load average {load0:.1f} at start. streamsmote code: {code_version()}.",
         "",
-        "ns / pair counts n² candidate pairs, as in the kNN table of the core benchmarks." + peak,
+        "ns / pair counts n² candidate pairs, as in the kNN table of the core benchmarks. "
+        "The two-thread rows vary by ±15% from run to run on this shared machine.",
         "",
         md_table(["what", "time", "ns / pair"], rows),
         "",
@@ -162,6 +160,12 @@ def main(argv=None):
             else f"The products alone take {floor:.2f} ns / pair, below the issue's target of "
             "0.4: the rest of the gap is the screen, re-rank and merge."
         ),
+        "",
+        "Relative to the peer: the issue puts scikit-learn's brute force at about 2 ns / pair "
+        "on its machine, so 0.4 ns / pair there means 5× faster than scikit-learn. Here "
+        f"scikit-learn takes {r['sk'] / n_sk**2 * 1e9:.2f} ns / pair and the kernel is "
+        f"{ratio:.1f}× faster at {n_sk:,} rows: "
+        + ("**met** (≥ 5×)." if ratio >= 5 else "**missed** (< 5×)."),
     ]
     with open(args.out, "w") as f:
         f.write("\n".join(text) + "\n")
