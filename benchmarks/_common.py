@@ -281,6 +281,14 @@ def machine_info():
     )
 
 
+def load_avg():
+    """The 1-minute load average, NaN where the platform has none."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float("nan")
+
+
 def code_version():
     """``HEAD`` commit of the repository, and whether ``streamsmote/`` differs from it."""
     try:

@@ -33,6 +33,7 @@ from _common import (  # noqa: E402
     fmt_s,
     fmt_x,
     fresh_cache_dir,
+    load_avg,
     md_table,
     run_child,
 )
@@ -73,13 +74,6 @@ def sizes(quick):
         gen_rows=5_000_000,
         exact_limit=60.0,
     )
-
-
-def load_avg():
-    try:
-        return os.getloadavg()[0]
-    except OSError:
-        return float("nan")
 
 
 # ----------------------------------------------------------------------------- end to end

@@ -27,6 +27,7 @@ from _common import (  # noqa: E402
     fmt_s,
     fmt_x,
     fresh_cache_dir,
+    load_avg,
     md_table,
     run_child,
     write_csv_file,
@@ -54,10 +55,6 @@ def sizes(quick):
         susy=(2_881_796, 18, 169_623),
         imblearn_cap=360,
     )
-
-
-def load_avg():
-    return os.getloadavg()[0]
 
 
 _STREAM = """

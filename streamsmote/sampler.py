@@ -263,48 +263,29 @@ class SMOTE(_ParamsMixin):
             rows = np.flatnonzero(labels == c)
             data[c] = (values[rows], rows)
         self._build(data)
-        if layout.kind == "numpy" and X.dtype == values.dtype and not layout.rounded.any():
-            return caller.restore(*self._resample_into_one_array(layout, values, y))
+        needed = self._needed()
+        sizes = [self._draws[c].n_new for c in needed]
+        # An ndarray that is its own work matrix: one output array, the input copied into it
+        # by the threads and the synthetic rows written in place (no blocks, no second copy).
+        in_place = layout.kind == "numpy" and X.dtype == values.dtype and not layout.rounded.any()
+        X_res = _with_room(values, sum(sizes)) if in_place else None
         parts_X = [X.reset_index(drop=True) if layout.kind == "pandas" else X]
         parts_y = [y.reset_index(drop=True) if layout.kind == "pandas" else y]
         prov = []
         start = X.shape[0]
-        for c in self._needed():
-            draws = self._draws[c]
-            draws.rewind()
-            Xs, p = self._synthesize(c, draws.n_new)
-            parts_X.append(layout.make_X(Xs, start))
-            parts_y.append(layout.make_y(c, Xs.shape[0], start))
+        for c, n_c in zip(needed, sizes, strict=True):
+            self._draws[c].rewind()
+            out = X_res[start : start + n_c] if in_place else None
+            Xs, p = self._synthesize(c, n_c, out=out)
+            if not in_place:
+                parts_X.append(layout.make_X(Xs, start))
+            parts_y.append(layout.make_y(c, n_c, start))
             prov.append(p)
-            start += Xs.shape[0]
+            start += n_c
         self.provenance_ = _provenance_frame(prov)
+        if in_place:
+            return caller.restore(X_res, np.concatenate(parts_y))
         return caller.restore(*concat(layout, parts_X, parts_y))
-
-    def _resample_into_one_array(self, layout, X, y):
-        """``fit_resample`` for an ndarray that is its own work matrix: the output is
-        allocated once, the input copied into it by the threads and the synthetic rows
-        written in place (no intermediate blocks, no second copy)."""
-        needed = self._needed()
-        n, d = X.shape
-        total = n + sum(self._draws[c].n_new for c in needed)
-        X_res = np.empty((total, d), dtype=X.dtype)
-
-        def fill(lo, hi):
-            np.copyto(X_res[lo:hi], X[lo:hi])
-
-        run_rows(fill, n, min_rows=1 << 16)
-        parts_y = [y]
-        prov = []
-        start = n
-        for c in needed:
-            draws = self._draws[c]
-            draws.rewind()
-            _, p = self._synthesize(c, draws.n_new, out=X_res[start : start + draws.n_new])
-            parts_y.append(layout.make_y(c, draws.n_new))
-            prov.append(p)
-            start += draws.n_new
-        self.provenance_ = _provenance_frame(prov)
-        return X_res, np.concatenate(parts_y)
 
     def _check_arrays(self, X, y):
         try:
@@ -684,6 +665,14 @@ class SMOTE(_ParamsMixin):
         from ._sklearn import sampler_tags
 
         return sampler_tags(self)
+
+
+def _with_room(X, n_more):
+    """A new array holding the rows of ``X`` (copied by the threads) then ``n_more`` rows
+    left to fill."""
+    out = np.empty((X.shape[0] + n_more, X.shape[1]), dtype=X.dtype)
+    run_rows(lambda lo, hi: np.copyto(out[lo:hi], X[lo:hi]), X.shape[0], min_rows=1 << 16)
+    return out
 
 
 def _store_chunk(store, layout, X, labels, offset):

@@ -17,6 +17,8 @@ query blocks per thread. Every thread runs single-threaded BLAS and the serial s
 kernel; threads never share output rows.
 """
 
+import functools
+
 import numpy as np
 
 from .. import _threads
@@ -158,15 +160,8 @@ def _screen_symmetric(Xc, cnorm, m):
     order = _tree_order(Xc, B)
     Xo = Xc[order]
     cn = cnorm[order]
-    nb = -(-n // B)
-    # -2 X^T by blocks, each contiguous (a column slice of X^T has a stride of n floats, which
-    # maps all of a block's rows onto the same cache sets when n is a multiple of 1024).
-    # Scaling by -2 is exact, so the products are exactly -2 times the dot products.
-    packed = np.zeros((nb, d, B), dtype=np.float32)
-    for b in range(nb):
-        rows = Xo[b * B : (b + 1) * B]
-        packed[b, :, : rows.shape[0]] = -2.0 * rows.T
-    pairs = [(i, i + off) for off in range(nb) for i in range(nb - off)]
+    packed = _packed_blocks(Xo, B)
+    pairs = _block_pairs(packed.shape[0])
     workers = max(1, min(_threads.n_threads(), len(pairs)))
     tds = np.full((workers, n, m), np.inf, dtype=np.float32)
     tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
@@ -189,6 +184,24 @@ def _screen_symmetric(Xc, cnorm, m):
     cand_i = np.empty((n, m), dtype=np.int64)
     run_rows(lambda lo, hi: _merge_top(tds, tis, order, lo, hi, cand_s, cand_i), n, min_rows=4096)
     return cand_s, cand_i
+
+
+def _packed_blocks(X, B):
+    """``-2 X^T`` by blocks of ``B`` rows, each block contiguous (``(n_blocks, d, B)``, the
+    last zero-padded): a column slice of ``X^T`` has a stride of n floats, which maps all of
+    a block's rows onto the same cache sets when n is a multiple of 1024. Scaling by -2 is
+    exact, so the products are exactly -2 times the dot products."""
+    n, d = X.shape
+    packed = np.zeros((-(-n // B), d, B), dtype=np.float32)
+    for b in range(packed.shape[0]):
+        rows = X[b * B : (b + 1) * B]
+        packed[b, :, : rows.shape[0]] = -2.0 * rows.T
+    return packed
+
+
+def _block_pairs(nb):
+    """Block pairs ``(I, J)``, ``I <= J``: the diagonal first, then by growing ``J - I``."""
+    return [(i, i + off) for off in range(nb) for i in range(nb - off)]
 
 
 def _tree_order(X, leaf):
@@ -225,19 +238,14 @@ def _tree_order(X, leaf):
     return order
 
 
-_wide_call_done = False
-
-
+@functools.cache
 def _openblas_wide_call(d):
     """One float32 product with more than 512 columns, once per process.
 
     Measured with OpenBLAS 0.3.31 (Haswell kernels, Zen 1): until the process has made such
     a call, 512 x 20 x 512 products run at 2.1 ns per output instead of 1.3. Harmless
     elsewhere."""
-    global _wide_call_done
-    if not _wide_call_done:
-        np.matmul(np.ones((8, d), np.float32), np.ones((d, 1024), np.float32))
-        _wide_call_done = True
+    np.matmul(np.ones((8, d), np.float32), np.ones((d, 1024), np.float32))
 
 
 def brute_knn(X, Q, self_idx, out_d, out_i):
