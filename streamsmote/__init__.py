@@ -19,7 +19,7 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "SMOTE": "sampler",
+    "SMOTE": "variants.smote",
     "OnlineSMOTE": "online",
     "Batch": "_batch",
     "from_arrays": "sources",

@@ -9,11 +9,22 @@ imbalanced-learn truncates toward zero instead, which biases every synthetic int
 import numpy as np
 import pandas as pd
 
+from ._categories import CategoryCoder
+
 
 class Layout:
-    """Container, columns and dtypes of a data set's ``(X, y)``, learned from its first chunk."""
+    """Container, columns and dtypes of a data set's ``(X, y)``, learned from its first chunk.
 
-    def __init__(self, X, y):
+    Parameters
+    ----------
+    X, y : the first chunk
+    categorical : bool ndarray of shape (n_features,), optional
+        Columns whose values are categories (SMOTENC, SMOTEN): they are kept as int32 codes
+        (:meth:`codes`) that grow chunk by chunk, outside the numeric work matrix
+        (:meth:`values`), and decoded back to the column's values and dtype by :meth:`make_X`.
+    """
+
+    def __init__(self, X, y, categorical=None):
         self.kind = "pandas" if isinstance(X, pd.DataFrame) else "numpy"
         if self.kind == "pandas":
             self.columns = X.columns
@@ -24,31 +35,68 @@ class Layout:
         self.n_features = X.shape[1]
         self.y_name = y.name if isinstance(y, pd.Series) else None
         self.y_dtype = y.dtype
-        kinds = [np.dtype(_numpy_dtype(dt)).kind for dt in self.dtypes]
-        self.rounded = np.array([k in "biu" for k in kinds], dtype=bool)
-        all32 = all(np.dtype(_numpy_dtype(dt)) == np.float32 for dt in self.dtypes)
+        mask = np.zeros(self.n_features, bool) if categorical is None else np.asarray(categorical)
+        self.numeric = np.flatnonzero(~mask)
+        self.categorical = np.flatnonzero(mask)
+        self.coders = [CategoryCoder(self.dtypes[j]) for j in self.categorical]
+        num_dtypes = [np.dtype(_numpy_dtype(self.dtypes[j])) for j in self.numeric]
+        self.rounded = np.array([dt.kind in "biu" for dt in num_dtypes], dtype=bool)
+        all32 = bool(num_dtypes) and all(dt == np.float32 for dt in num_dtypes)
         self.work_dtype = np.dtype(np.float32 if all32 else np.float64)
 
+    @property
+    def n_numeric(self):
+        return self.numeric.size
+
     def values(self, X):
-        """``X`` as a C-contiguous work matrix."""
+        """The numeric columns of ``X`` as a C-contiguous work matrix."""
+        if self.categorical.size:
+            X = X.iloc[:, self.numeric] if self.kind == "pandas" else X[:, self.numeric]
         if self.kind == "pandas":
             return np.ascontiguousarray(X.to_numpy(dtype=self.work_dtype))
         return np.ascontiguousarray(X, dtype=self.work_dtype)
+
+    def codes(self, X):
+        """The categorical columns of ``X`` as int32 codes, ``(rows, n_categorical)``."""
+        out = np.empty((X.shape[0], self.categorical.size), dtype=np.int32)
+        for i, (j, coder) in enumerate(zip(self.categorical, self.coders, strict=True)):
+            out[:, i] = coder.encode(X.iloc[:, j] if self.kind == "pandas" else X[:, j])
+        return out
+
+    def ranks(self):
+        """Per categorical column, the sorted position of each code (see
+        :meth:`streamsmote._categories.CategoryCoder.rank`)."""
+        return [coder.rank() for coder in self.coders]
 
     def labels(self, y):
         """``y`` as an ndarray."""
         return y.to_numpy() if isinstance(y, pd.Series) else np.asarray(y)
 
-    def make_X(self, values, start=0):
-        """Synthetic rows (work matrix) in the input's container; pandas rows are indexed
-        ``start, start + 1, ...``."""
+    def make_X(self, values, start=0, codes=None):
+        """Synthetic rows (numeric work matrix and, with categorical columns, their codes) in
+        the input's container; pandas rows are indexed ``start, start + 1, ...``."""
         if self.rounded.any():
             values = values.copy()
             values[:, self.rounded] = np.rint(values[:, self.rounded])
+        n = codes.shape[0] if self.categorical.size else values.shape[0]
+        if self.categorical.size:
+            decoded = [c.decode(codes[:, i]) for i, c in enumerate(self.coders)]
         if self.kind == "numpy":
-            return values.astype(self.dtypes[0], copy=False) if self.n_features else values
-        index = pd.RangeIndex(start, start + values.shape[0])
-        df = pd.DataFrame(values, columns=self.columns, index=index, copy=False)
+            if not self.categorical.size:
+                return values.astype(self.dtypes[0], copy=False) if self.n_features else values
+            out = np.empty((n, self.n_features), dtype=self.dtypes[0])
+            out[:, self.numeric] = values
+            for j, col in zip(self.categorical, decoded, strict=True):
+                out[:, j] = col
+            return out
+        index = pd.RangeIndex(start, start + n)
+        if not self.categorical.size:
+            df = pd.DataFrame(values, columns=self.columns, index=index, copy=False)
+        else:
+            cols = dict(zip(self.numeric, values.T, strict=True))
+            cols.update(zip(self.categorical, decoded, strict=True))
+            df = pd.DataFrame({j: cols[j] for j in range(self.n_features)}, index=index)
+            df.columns = self.columns
         pairs = zip(self.columns, self.dtypes, strict=True)
         cast = {c: dt for c, dt in pairs if df[c].dtype != dt}
         return df.astype(cast) if cast else df

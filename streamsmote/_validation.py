@@ -159,6 +159,11 @@ class ChunkChecker:
         Description of the source, used in error messages.
     dtype_hint : str, optional
         Extra advice appended to dtype-change errors (e.g. how to pin CSV dtypes).
+    categorical : callable, optional
+        ``categorical(X)`` of the first chunk gives the boolean mask of its categorical
+        columns (a variant's column roles, see :meth:`streamsmote.sampler.BaseSMOTE._columns`):
+        these may hold any hashable values but no missing ones, and their pandas categories
+        may grow from chunk to chunk; the other columns must be numeric and finite.
 
     Attributes
     ----------
@@ -188,9 +193,11 @@ class ChunkChecker:
     ValueError: chunk 1 of the source has 3 feature columns but the first chunk had 2. ...
     """
 
-    def __init__(self, where="the source", dtype_hint=None):
+    def __init__(self, where="the source", dtype_hint=None, categorical=None):
         self.where = where
         self.dtype_hint = dtype_hint
+        self.categorical = categorical
+        self.cat_mask = None
         self.chunk_index = 0
         self.offset = 0
         self.kind = None
@@ -234,11 +241,15 @@ class ChunkChecker:
             if n == 0:
                 return None
             if self.kind is None:
+                if self.categorical is not None:
+                    mask = self.categorical(X)
+                    self.cat_mask = None if mask is None or not np.any(mask) else mask
                 self._check_numeric(X, loc)
                 self._remember(X)
             else:
                 self._check_same_layout(X, loc)
             self._check_finite(X, loc)
+            self._check_categories(X, loc)
             self._check_labels(y, loc)
         finally:
             self.chunk_index += 1
@@ -296,14 +307,22 @@ class ChunkChecker:
 
     def _check_numeric(self, X, loc):
         if isinstance(X, pd.DataFrame):
-            bad = [c for c, dt in X.dtypes.items() if not _is_numeric_dtype(dt)]
+            bad = [
+                c
+                for j, (c, dt) in enumerate(X.dtypes.items())
+                if not _is_numeric_dtype(dt) and not self._is_categorical(j)
+            ]
             if bad:
                 kinds = {str(c): str(X.dtypes[c]) for c in bad}
                 raise ValueError(
                     f"{loc}: non-numeric feature columns {_short_list(bad)} (dtypes {kinds}). "
-                    "SMOTE interpolates numbers: encode these columns (e.g. one-hot or "
-                    "ordinal codes) or drop them; bool, int and float columns are accepted."
+                    "SMOTE interpolates numbers: for categorical columns use "
+                    "streamsmote.SMOTENC(categorical_features=...) (CLI: --method smotenc), "
+                    "or SMOTEN when every column is categorical; otherwise encode or drop "
+                    "them. bool, int and float columns are accepted."
                 )
+        elif self.cat_mask is not None:
+            return  # an ndarray with categorical columns: numbers or objects
         elif X.dtype.kind not in _NUMERIC_KINDS:
             raise ValueError(
                 f"{loc}: X has dtype {X.dtype}, which is not numeric. SMOTE interpolates "
@@ -357,7 +376,10 @@ class ChunkChecker:
                     "Every chunk must have the same column names in the same order."
                 )
             for c, dt0, dt in zip(cols, self.dtypes, X.dtypes, strict=True):
-                if dt != dt0:
+                both_categories = isinstance(dt, pd.CategoricalDtype) and isinstance(
+                    dt0, pd.CategoricalDtype
+                )  # levels may grow from chunk to chunk
+                if dt != dt0 and not both_categories:
                     raise ValueError(
                         f"{loc}: column {c!r} has dtype {dt} but had {dt0} in the first chunk. "
                         f"Every chunk must keep the same dtypes.{hint}"
@@ -368,7 +390,32 @@ class ChunkChecker:
                 f"Every chunk must keep the same dtype; cast the chunks (X.astype(...)).{hint}"
             )
 
+    def _is_categorical(self, j):
+        return self.cat_mask is not None and bool(self.cat_mask[j])
+
+    def _check_categories(self, X, loc):
+        """Categorical columns: any hashable value, none missing."""
+        if self.cat_mask is None:
+            return
+        for j in np.flatnonzero(self.cat_mask):
+            col = X.iloc[:, j] if isinstance(X, pd.DataFrame) else X[:, j]
+            missing = np.flatnonzero(pd.isna(col))
+            if missing.size:
+                r = int(missing[0])
+                name = repr(X.columns[j]) if isinstance(X, pd.DataFrame) else f"index {j}"
+                raise ValueError(
+                    f"{loc}: categorical column {name} is missing a value at row "
+                    f"{self.offset + r} of the stream (row {r} of the chunk, rows counted "
+                    "from 0). Give missing values a category of their own first (e.g. "
+                    "df[col].fillna('missing')) or drop those rows."
+                )
+
     def _check_finite(self, X, loc):
+        if self.cat_mask is not None:
+            if isinstance(X, pd.DataFrame):
+                X = X.iloc[:, np.flatnonzero(~self.cat_mask)]
+            else:
+                X = X[:, np.flatnonzero(~self.cat_mask)].astype(np.float64)
         if isinstance(X, pd.DataFrame):
             first = None  # (row, column position)
             for j, dt in enumerate(X.dtypes):

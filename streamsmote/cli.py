@@ -416,8 +416,9 @@ def _label_dtype(path, target, chunksize):
 
 def cmd_resample(args):
     """``streamsmote resample``: INPUT → balanced OUTPUT."""
-    from .sampler import SMOTE, parse_memory
+    from .sampler import parse_memory
     from .sinks import write_csv, write_parquet
+    from .variants import SMOTE
 
     fmt_out = _check_output(args.output, args.overwrite, args.input)
     if args.mark_synthetic is not None and args.mark_synthetic == args.target:
@@ -669,8 +670,8 @@ def print_inspect(r, strategy_text, file=None):
 def cmd_demo(args):
     """``streamsmote demo``: generate, resample out of core, summarise, plot."""
     from .demo import TARGET, Tap, plot_demo, write_demo_data
-    from .sampler import SMOTE
     from .sinks import write_csv, write_parquet
+    from .variants import SMOTE
 
     try:
         import pyarrow.parquet  # noqa: F401

@@ -73,8 +73,9 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     [32, 32]
     """
     dask, _ = _import_dask()
-    from .sampler import SMOTE
+    from .sampler import ClassRows
     from .strategy import plan
+    from .variants import SMOTE
 
     if target not in ddf.columns:
         raise ValueError(
@@ -85,8 +86,9 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     smote._check_params()
     features = [c for c in ddf.columns if c != target]
     meta = ddf._meta
-    _check_numeric(meta[features])
-    layout = Layout(meta[features], meta[target])
+    categorical = smote._columns(meta[features])
+    _check_numeric(meta[features], categorical)
+    layout = Layout(meta[features], meta[target], categorical)
 
     # one pass: rows per (partition, class); gives the class counts and partition lengths
     tally_meta = pd.DataFrame(
@@ -107,9 +109,12 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     numbered = ddf.map_partitions(_with_row_numbers, starts, meta=_row_meta(meta))
     small = numbered[numbered[target].isin(needed)].compute()
     values = layout.values(small[features])
+    codes = layout.codes(small[features])
     labels = small[target].to_numpy()
     rows = small["__streamsmote_row__"].to_numpy(np.int64)
-    data = {c: (values[labels == c], rows[labels == c]) for c in needed}
+    data = {
+        c: ClassRows(values[labels == c], codes[labels == c], rows[labels == c]) for c in needed
+    }
 
     smote._set_fit_info(layout, n_rows)
     smote._plan(counts)
@@ -122,16 +127,18 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     return ddf.map_partitions(_partition, state_key, meta=out_meta)
 
 
-def _check_numeric(X):
+def _check_numeric(X, categorical):
     bad = [
         c
-        for c, dt in X.dtypes.items()
+        for j, (c, dt) in enumerate(X.dtypes.items())
         if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))
+        and not (categorical is not None and categorical[j])
     ]
     if bad:
         raise ValueError(
-            f"non-numeric feature columns {bad}; SMOTE interpolates numbers: encode or drop "
-            "them first."
+            f"non-numeric feature columns {bad}; SMOTE interpolates numbers: pass "
+            "streamsmote.SMOTENC(categorical_features=...) for categorical columns, or encode "
+            "or drop them first."
         )
 
 
@@ -174,7 +181,7 @@ class _FittedState:
         start = n_rows
         for c in smote._needed():
             self.offsets[c] = start
-            start += smote._draws[c].n_new
+            start += smote._models[c].n_new
 
 
 def _partition(df, state, partition_info=None):
@@ -184,15 +191,14 @@ def _partition(df, state, partition_info=None):
     lo, hi = state.before[number], state.before[number + 1]
     parts = [df.assign(**{state.mark: False}) if state.mark else df]
     for c in sm._needed():
-        draws = sm._draws[c]
-        first = draws.n_new * lo // state.n_rows
-        last = draws.n_new * hi // state.n_rows
+        model = sm._models[c]
+        first = model.n_new * lo // state.n_rows
+        last = model.n_new * hi // state.n_rows
         if last <= first:
             continue
-        draws.seek(first)
-        Xs, _ = sm._synthesize(c, last - first)
+        model.seek(first)
         idx = state.offsets[c] + first
-        block = layout.make_X(Xs, idx)
+        block, _ = sm._synthesize(c, last - first, start=idx)
         block[state.target] = layout.make_y(c, len(block), idx)
         if state.mark:
             block[state.mark] = True

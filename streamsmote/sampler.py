@@ -1,5 +1,5 @@
-"""SMOTE: in memory (``fit_resample``) and out of core (``fit``, ``generate``,
-``resample_chunks``).
+"""The flow of every SMOTE variant: in memory (``fit_resample``) and out of core (``fit``,
+``generate``, ``resample_chunks``).
 
 The flow, top to bottom::
 
@@ -7,19 +7,25 @@ The flow, top to bottom::
 
 1. *source*: :func:`streamsmote.sources.as_source` turns arrays, files or generators into
    chunks of ``(X, y)``, each checked against the first.
-2. *plan*: class counts → ``sampling_strategy_ = {class: n_new}`` (:mod:`streamsmote.strategy`).
-3. *store*: rows of the classes that may need synthetic rows (:mod:`streamsmote.store`),
+2. *columns*: the variant says which columns are categorical (:meth:`BaseSMOTE._columns`);
+   :class:`~streamsmote._layout.Layout` keeps numeric columns in a work matrix and categories
+   as int32 codes that grow chunk by chunk. Whole-data statistics a variant needs beyond the
+   stored rows are gathered from every chunk (:meth:`BaseSMOTE._observe`).
+3. *plan*: class counts → ``sampling_strategy_ = {class: n_new}`` (:mod:`streamsmote.strategy`).
+4. *store*: rows of the classes that may need synthetic rows (:mod:`streamsmote.store`),
    within a memory budget, never the majority once the budget is reached.
-4. *graph*: k nearest neighbours within each class (:mod:`streamsmote.neighbors`).
-5. *draws*: per class, imbalanced-learn's ``randint`` then ``uniform`` streams
-   (:mod:`streamsmote._draws`), batch by batch.
-6. *kernel*: ``x + gap * (x_nn - x)`` (:mod:`streamsmote.kernels.interpolate`), yielded in the
-   input's container (:mod:`streamsmote._layout`).
+5. *graph, parents and draws*: per class, the variant's :meth:`BaseSMOTE._fit_class` builds its
+   neighbour graph (its metric) and a cursor over imbalanced-learn's random draws.
+6. *kernel*: the class's cursor emits the next synthetic rows (interpolation, categorical vote,
+   ...), yielded in the input's container (:mod:`streamsmote._layout`).
+
+A variant (:mod:`streamsmote.variants`) overrides only the hooks where it differs.
 """
 
 import copy
 import warnings
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -37,7 +43,6 @@ from ._validation import (
     check_neighbors,
     check_sampling_strategy,
 )
-from .kernels.interpolate import interpolate
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
 
@@ -118,66 +123,20 @@ def parse_memory(value, name="memory_limit"):
     )
 
 
-class SMOTE(_ParamsMixin):
-    """Synthetic Minority Over-sampling Technique, in memory or streaming.
+class BaseSMOTE(_ParamsMixin):
+    """The SMOTE flow, written once; variants subclass it and override its hooks.
 
-    For a minority row, pick one of its ``k_neighbors`` nearest neighbours within its class and
-    add a row at a uniformly random place on the segment between them, until the classes reach
-    ``sampling_strategy``.
+    Hooks (with SMOTE's behaviour as the default):
 
-    Parameters
-    ----------
-    k_neighbors : int, default=5
-        Nearest same-class neighbours to interpolate towards.
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Which classes to over-sample and how far, exactly as in
-        :class:`imblearn.over_sampling.SMOTE` (see :func:`streamsmote.strategy.plan`).
-    random_state : int, numpy.random.RandomState or None, default=None
-        With an int the output is reproducible and, with ``neighbors="exact"``, identical to
-        imbalanced-learn's. An instance is consumed as imbalanced-learn consumes it.
-    neighbors : {"auto", "exact", "approx"}, default="auto"
-        Neighbour search: an exact numba kernel, pynndescent, or whichever is faster for each
-        class's size (:func:`streamsmote.neighbors.choose`).
-    memory_limit : int or str, default=None
-        Bytes (or ``"512MB"``) of rows the streaming store keeps in RAM before it drops the
-        largest class or spills to disk; ``None`` means 128 MiB.
-
-    Attributes
-    ----------
-    classes_ : ndarray
-        Sorted class labels.
-    class_counts_ : dict
-        ``{class: rows}`` of the data seen by the last fit.
-    sampling_strategy_ : dict
-        ``{class: synthetic rows}``, ordered by label.
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Only when X was a DataFrame with string column names.
-    provenance_ : DataFrame
-        After :meth:`fit_resample`: for every synthetic row (in output order) its ``class``,
-        the input row numbers of its ``parent`` and ``neighbor`` (0-based positions) and the
-        ``gap`` in [0, 1) with ``row = X[parent] + gap * (X[neighbor] - X[parent])``.
-
-    Notes
-    -----
-    N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: Synthetic Minority
-    Over-sampling Technique", JAIR 16 (2002), section 4.2. Draws follow imbalanced-learn's
-    implementation so that results are identical for an int ``random_state`` (ties between
-    exactly equal distances aside). Integer and boolean features are rounded to the nearest
-    value, where imbalanced-learn truncates toward zero.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(100, 2))
-    >>> y = np.r_[np.zeros(90, int), np.ones(10, int)]
-    >>> X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
-    >>> np.bincount(y_res).tolist()
-    [90, 90]
-    >>> SMOTE(random_state=0).fit_resample(X, y)[0].shape
-    (180, 2)
+    * :meth:`_columns` -- which columns are categorical (none);
+    * :meth:`_observe` -- whole-data statistics from every chunk (none);
+    * :meth:`_fit_class` -- per class: the neighbour graph (Euclidean), which rows are parents
+      and the random draws (uniform, imbalanced-learn's order), and the cursor that emits rows
+      (:class:`streamsmote.variants.smote.Interpolation`);
+    * :meth:`_min_class_rows` -- the smallest class the variant can sample.
     """
+
+    _sampling_type = "over-sampling"
 
     _param_names = (
         "k_neighbors",
@@ -253,32 +212,39 @@ class SMOTE(_ParamsMixin):
         self._check_params()
         caller = CallerFormat(X, y)
         X, y = self._check_arrays(*caller.inputs())
-        layout = Layout(X, y)
+        layout = Layout(X, y, self._columns(X))
         values = layout.values(X)
+        codes = layout.codes(X)
         labels = layout.labels(y)
+        self._observe(layout, X, labels)
         self._set_fit_info(layout, X.shape[0])
         self._plan(_strategy.class_counts(labels), y=labels)
         data = {}
         for c in self._needed():
             rows = np.flatnonzero(labels == c)
-            data[c] = (values[rows], rows)
+            data[c] = ClassRows(values[rows], codes[rows], rows)
         self._build(data)
         needed = self._needed()
-        sizes = [self._draws[c].n_new for c in needed]
+        sizes = [self._models[c].n_new for c in needed]
         # An ndarray that is its own work matrix: one output array, the input copied into it
         # by the threads and the synthetic rows written in place (no blocks, no second copy).
-        in_place = layout.kind == "numpy" and X.dtype == values.dtype and not layout.rounded.any()
+        in_place = (
+            layout.kind == "numpy"
+            and X.dtype == values.dtype
+            and not layout.rounded.any()
+            and not layout.categorical.size
+        )
         X_res = _with_room(values, sum(sizes)) if in_place else None
         parts_X = [X.reset_index(drop=True) if layout.kind == "pandas" else X]
         parts_y = [y.reset_index(drop=True) if layout.kind == "pandas" else y]
         prov = []
         start = X.shape[0]
         for c, n_c in zip(needed, sizes, strict=True):
-            self._draws[c].rewind()
+            self._models[c].rewind()
             out = X_res[start : start + n_c] if in_place else None
-            Xs, p = self._synthesize(c, n_c, out=out)
+            Xs, p = self._synthesize(c, n_c, out=out, start=start)
             if not in_place:
-                parts_X.append(layout.make_X(Xs, start))
+                parts_X.append(Xs)
             parts_y.append(layout.make_y(c, n_c, start))
             prov.append(p)
             start += n_c
@@ -348,13 +314,13 @@ class SMOTE(_ParamsMixin):
         batch_size = check_chunksize(batch_size, "batch_size")
         start = self._n_rows
         for c in self._needed():
-            draws = self._draws[c]
-            draws.rewind()
-            while draws.taken < draws.n_new:
-                Xs, _ = self._synthesize(c, batch_size)
-                n = Xs.shape[0]
+            model = self._models[c]
+            model.rewind()
+            while model.taken < model.n_new:
+                Xs, _ = self._synthesize(c, batch_size, start=start)
+                n = len(Xs)
                 yield Batch(
-                    self._layout.make_X(Xs, start),
+                    Xs,
                     self._layout.make_y(c, n, start),
                     np.ones(n, dtype=bool),
                 )
@@ -371,9 +337,9 @@ class SMOTE(_ParamsMixin):
         """
         self._check_fitted()
         for c in self._needed():
-            draws = self._draws[c]
-            draws.rewind()
-            while draws.taken < draws.n_new:
+            model = self._models[c]
+            model.rewind()
+            while model.taken < model.n_new:
                 yield _provenance_frame([self._synthesize(c, batch_size, rows_only=True)[1]])
 
     def resample_chunks(
@@ -445,26 +411,26 @@ class SMOTE(_ParamsMixin):
         total = self._n_rows
         needed = self._needed()
         for c in needed:
-            self._draws[c].rewind()
+            self._models[c].rewind()
         # global synthetic numbering: class blocks in label order, as generate() yields them
         first = {}
         start = total
         for c in needed:
             first[c] = start
-            start += self._draws[c].n_new
+            start += self._models[c].n_new
         seed = _seed_of(self.random_state)
         seen = 0
         for i, (X, y) in enumerate(src):
             seen += len(y)
             parts_X, parts_y = [X], [y]
             for c in needed:
-                draws = self._draws[c]
-                due = draws.n_new * min(seen, total) // total - draws.taken
+                model = self._models[c]
+                due = model.n_new * min(seen, total) // total - model.taken
                 if due > 0:
-                    s = first[c] + draws.taken
-                    Xs, _ = self._synthesize(c, due)
-                    parts_X.append(self._layout.make_X(Xs, s))
-                    parts_y.append(self._layout.make_y(c, Xs.shape[0], s))
+                    s = first[c] + model.taken
+                    Xs, _ = self._synthesize(c, due, start=s)
+                    parts_X.append(Xs)
+                    parts_y.append(self._layout.make_y(c, len(Xs), s))
             Xb, yb = concat(self._layout, parts_X, parts_y)
             mark = np.zeros(len(yb), dtype=bool)
             mark[len(y) :] = True
@@ -487,11 +453,13 @@ class SMOTE(_ParamsMixin):
 
         self._check_params()
         if y is not None:
-            return from_arrays(source, y, chunksize=max(1, len(y)), progress=progress)
-        src = as_source(source, progress=progress)
-        if progress and not src.progress:
+            src = from_arrays(source, y, chunksize=max(1, len(y)), progress=progress)
+        else:
+            src = as_source(source, progress=progress)
+        if (progress and not src.progress) or src.categorical != self._columns:
             src = copy.copy(src)
-            src.progress = True
+            src.progress = src.progress or progress
+            src.categorical = self._columns
         return src
 
     def _scan(self, src, class_counts):
@@ -509,19 +477,19 @@ class SMOTE(_ParamsMixin):
         try:
             for X, y in src:
                 if layout is None:
-                    layout = Layout(X, y)
+                    layout = Layout(X, y, self._columns(X))
                     # Under string and float strategies the final majority never gets
                     # synthetic rows: drop the dominant class early, if a wrong guess only
                     # costs a second read.
                     dominant = src.reiterable and isinstance(self.sampling_strategy, str | float)
                     store = MinorityStore(
-                        layout.n_features,
-                        layout.work_dtype,
+                        _fields(layout),
                         parse_memory(self.memory_limit),
                         keep=keep,
                         drop_dominant=dominant,
                     )
                 labels = layout.labels(y)
+                self._observe(layout, X, labels)
                 for c, m in _strategy.class_counts(labels).items():
                     counts[c] = counts.get(c, 0) + m
                 store.count(counts)
@@ -540,7 +508,7 @@ class SMOTE(_ParamsMixin):
             missing = [c for c in self._needed() if c in store.dropped]
             if missing:
                 self._reread(src, store, missing)
-            self._build({c: store.finish(c) for c in self._needed()})
+            self._build({c: ClassRows(*store.finish(c)) for c in self._needed()})
         finally:
             if store is not None:
                 store.close()
@@ -560,7 +528,7 @@ class SMOTE(_ParamsMixin):
             "once.",
             stacklevel=4,
         )
-        again = MinorityStore(store.n_features, store.dtype, store.memory_limit, keep=missing)
+        again = MinorityStore(store.fields, store.memory_limit, keep=missing)
         try:
             n = 0
             for X, y in src:
@@ -592,56 +560,78 @@ class SMOTE(_ParamsMixin):
         return [c for c, n in self.sampling_strategy_.items() if n > 0]
 
     def _build(self, data):
-        """Neighbour graph and draw cursor of every class that needs synthetic rows."""
-        k = self.k_neighbors
+        """Per class that needs synthetic rows: the variant's graph, draws and emitter."""
         for c in self._needed():
-            n_c = data[c][0].shape[0]
-            if n_c < k + 1:
+            n_c, least = data[c].rows.shape[0], self._min_class_rows()
+            if n_c < least:
                 raise ValueError(
-                    f"k_neighbors={k} needs at least {k + 1} rows of class {c!r}; got {n_c}. "
-                    f"Lower k_neighbors (to at most {max(n_c - 1, 0)}), or leave the class out "
-                    "of sampling_strategy."
+                    f"k_neighbors={self.k_neighbors} needs at least {least} rows of class "
+                    f"{c!r}; got {n_c}. Lower k_neighbors (to at most "
+                    f"{max(n_c - least + self.k_neighbors, 0)}), or leave the class out of "
+                    "sampling_strategy."
                 )
         seed_rs = self.random_state
         shared = isinstance(seed_rs, np.random.RandomState)
         if seed_rs is None:
             seed_rs = int(np.random.SeedSequence().generate_state(1)[0])
         self._seed = seed_rs if not shared else None
-        self._data, self._nn, self._draws = {}, {}, {}
+        self._models = {}
         state = seed_rs.get_state() if shared else None
         for c in self._needed():
-            X_c, rows = data[c]
-            graph_seed = seed_rs if isinstance(seed_rs, Integral) else None
-            self._nn[c] = kneighbors(X_c, k, method=self.neighbors, random_state=graph_seed)
-            self._data[c] = (X_c, rows)
             start = state if shared else np.random.RandomState(seed_rs).get_state()
-            self._draws[c] = ClassDraws(start, X_c.shape[0] * k, self.sampling_strategy_[c])
+            n_new = self.sampling_strategy_[c]
+            self._models[c] = self._fit_class(c, data[c], n_new, start, shared)
             if shared:
-                state = self._draws[c].end_state()
+                state = self._models[c].end_state()
         if shared:
             seed_rs.set_state(state)
 
-    def _synthesize(self, c, n, rows_only=False, out=None):
-        """The next ``n`` synthetic rows of class ``c`` (work matrix, or written into
-        ``out``) and their provenance."""
-        X_c, rows = self._data[c]
-        nn = self._nn[c]
-        k = nn.shape[1]
-        idx, gaps = self._draws[c].take(n)
-        base = idx // k
-        slot = idx % k
-        prov = (c, rows[base], rows[nn[base, slot]], gaps)
+    def _graph_seed(self):
+        """Seed of an approximate graph: the int ``random_state``, else None."""
+        return self._seed if isinstance(self._seed, Integral) else None
+
+    def _synthesize(self, c, n, rows_only=False, out=None, start=0):
+        """The next ``n`` synthetic rows of class ``c``, in the input's container (rows
+        numbered from ``start``), or written into ``out`` (a work-matrix slice, returned as
+        is); and their provenance ``(class, parent rows, neighbour rows, gaps)``."""
+        model = self._models[c]
         if rows_only:
-            return None, prov
-        if out is None:
-            out = np.empty((idx.shape[0], X_c.shape[1]), dtype=X_c.dtype)
-        interpolate(X_c, nn, base, slot, gaps, out)
-        return out, prov
+            return None, (c, *model.provenance(model.skip(n)))
+        values, codes, picks = model.emit(n, out)
+        prov = (c, *model.provenance(picks))
+        if out is not None:
+            return out, prov
+        return self._layout.make_X(values, start, codes), prov
+
+    # ------------------------------------------------------------------ hooks (SMOTE's)
+
+    def _columns(self, X):
+        """Boolean mask of the categorical columns of the first chunk ``X``, or None."""
+        return None
+
+    def _observe(self, layout, X, labels):
+        """Whole-data statistics from one chunk (every row, majority included)."""
+
+    def _min_class_rows(self):
+        """Rows a class needs to be sampled: the row itself and ``k_neighbors`` others."""
+        return self.k_neighbors + 1
+
+    def _fit_class(self, c, rows, n_new, state, shared):
+        """The emitter of class ``c``'s synthetic rows: SMOTE's interpolation between a row
+        and one of its ``k_neighbors`` nearest rows of the class, with imbalanced-learn's
+        draws from the ``RandomState`` state ``state``."""
+        from .variants.smote import Interpolation
+
+        nn = kneighbors(rows.values, self.k_neighbors, self.neighbors, self._graph_seed())
+        return Interpolation(
+            rows, nn, ClassDraws(state, rows.values.shape[0] * nn.shape[1], n_new)
+        )
 
     def _check_fitted(self):
-        if not hasattr(self, "_draws"):
+        if not hasattr(self, "_models"):
             raise RuntimeError(
-                "This SMOTE is not fitted yet: call fit(source) (or resample_chunks) first."
+                f"This {type(self).__name__} is not fitted yet: call fit(source) (or "
+                "resample_chunks) first."
             )
 
     def get_feature_names_out(self, input_features=None):
@@ -675,14 +665,28 @@ def _with_room(X, n_more):
     return out
 
 
+class ClassRows(NamedTuple):
+    """The stored rows of one class: numeric work matrix, category codes (int32, one column
+    per categorical feature) and global row numbers."""
+
+    values: np.ndarray
+    codes: np.ndarray
+    rows: np.ndarray
+
+
+def _fields(layout):
+    """What the store keeps of a row: the numeric work matrix, then the category codes."""
+    return [(layout.n_numeric, layout.work_dtype), (layout.categorical.size, np.int32)]
+
+
 def _store_chunk(store, layout, X, labels, offset):
     """Hand a chunk's rows to the store, converting only the rows it keeps."""
     rows = store.wanted(labels)
     if rows is None or rows.size > 0.5 * len(labels):
-        store.add(layout.values(X), labels, offset)
+        store.add((layout.values(X), layout.codes(X)), labels, offset)
     elif rows.size:
         part = X.iloc[rows] if layout.kind == "pandas" else X[rows]
-        store.add(layout.values(part), labels[rows], offset, rows=rows)
+        store.add((layout.values(part), layout.codes(part)), labels[rows], offset, rows=rows)
 
 
 def _seed_of(random_state):

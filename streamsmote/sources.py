@@ -134,6 +134,8 @@ class ChunkSource:
         self.progress = bool(progress)
         self._dtype_hint = dtype_hint
         self._consumed = False
+        # set by a sampler: callable(first X) -> mask of categorical columns (ChunkChecker)
+        self.categorical = None
 
     def __repr__(self):
         return (
@@ -152,7 +154,9 @@ class ChunkSource:
         return self._iterate()
 
     def _iterate(self):
-        checker = ChunkChecker(where=self.name, dtype_hint=self._dtype_hint)
+        checker = ChunkChecker(
+            where=self.name, dtype_hint=self._dtype_hint, categorical=self.categorical
+        )
         chunks = self._factory()
         if not self.reiterable:
             self._factory = None  # drop the reference to the consumed iterator

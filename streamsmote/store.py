@@ -19,47 +19,60 @@ DOMINANT_MIN_ROWS = 10_000
 
 
 class _ClassRows:
-    """Rows of one class: a list of blocks in RAM, or an append-only file on disk."""
+    """Rows of one class: per field (numeric values, category codes) a list of blocks in RAM,
+    or an append-only file on disk."""
 
-    def __init__(self, n_features, dtype):
-        self.blocks = []
+    def __init__(self, fields):
+        self.fields = fields  # [(columns, dtype)]
+        self.blocks = []  # tuples of one block per field
         self.rows = []  # global row numbers, int64 blocks
         self.n = 0
-        self.n_features = n_features
-        self.dtype = dtype
-        self.file = None
-        self.path = None
+        self.files = None
+        self.paths = None
 
     @property
     def nbytes(self):
-        return 0 if self.file is not None else self.n * (self.n_features * self.dtype.itemsize)
+        if self.files is not None:
+            return 0
+        return self.n * sum(width * dtype.itemsize for width, dtype in self.fields)
 
-    def add(self, values, rows):
-        if self.file is not None:
-            self.file.write(np.ascontiguousarray(values).tobytes())
+    def add(self, parts, rows):
+        if self.files is not None:
+            for f, part in zip(self.files, parts, strict=True):
+                f.write(np.ascontiguousarray(part).tobytes())
         else:
-            self.blocks.append(values)
+            self.blocks.append(parts)
         self.rows.append(rows)
-        self.n += values.shape[0]
+        self.n += rows.shape[0]
 
     def spill(self, folder):
-        self.path = os.path.join(folder, f"class-{id(self)}.bin")
-        self.file = open(self.path, "wb")  # noqa: SIM115 - closed by finish()/close()
-        for b in self.blocks:
-            self.file.write(np.ascontiguousarray(b).tobytes())
+        self.paths = [
+            os.path.join(folder, f"class-{id(self)}-{i}.bin") for i in range(len(self.fields))
+        ]
+        self.files = [open(path, "wb") for path in self.paths]  # noqa: SIM115 - closed by finish()/close()
+        for parts in self.blocks:
+            for f, part in zip(self.files, parts, strict=True):
+                f.write(np.ascontiguousarray(part).tobytes())
         self.blocks = []
 
     def finish(self):
         rows = np.concatenate(self.rows) if self.rows else np.empty(0, np.int64)
-        if self.file is not None:
-            self.file.close()
-            X = np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.n, self.n_features))
-        elif self.blocks:
-            X = np.concatenate(self.blocks)
-        else:
-            X = np.empty((0, self.n_features), dtype=self.dtype)
+        out = []
+        for i, (width, dtype) in enumerate(self.fields):
+            if self.files is not None:
+                self.files[i].close()
+                shape = (self.n, width)
+                out.append(
+                    np.memmap(self.paths[i], dtype=dtype, mode="r", shape=shape)
+                    if self.n * width
+                    else np.empty(shape, dtype)
+                )
+            elif self.blocks:
+                out.append(np.concatenate([parts[i] for parts in self.blocks]))
+            else:
+                out.append(np.empty((0, width), dtype=dtype))
         self.blocks, self.rows = [], []
-        return X, rows
+        return (*out, rows)
 
 
 class MinorityStore:
@@ -67,9 +80,9 @@ class MinorityStore:
 
     Parameters
     ----------
-    n_features : int
-    dtype : numpy dtype
-        The work dtype rows are stored in.
+    fields : list of (int, numpy dtype)
+        What a row is made of: ``(columns, dtype)`` per part (the numeric work matrix, then
+        the category codes of variants with categorical columns).
     memory_limit : int
         Bytes of rows kept in RAM before the largest unpinned class is dropped or, when every
         class left is pinned, the largest one spills to disk.
@@ -83,8 +96,8 @@ class MinorityStore:
 
     Examples
     --------
-    >>> s = MinorityStore(1, np.dtype(np.float64), memory_limit=8 * 3)
-    >>> s.add(np.arange(4.0).reshape(4, 1), np.array([0, 0, 0, 1]), offset=0)
+    >>> s = MinorityStore([(1, np.dtype(np.float64))], memory_limit=8 * 3)
+    >>> s.add((np.arange(4.0).reshape(4, 1),), np.array([0, 0, 0, 1]), offset=0)
     >>> sorted(s.dropped), s.kept()
     ([0], [1])
     >>> X, rows = s.finish(1)
@@ -92,11 +105,10 @@ class MinorityStore:
     ([3.0], [3])
     """
 
-    def __init__(self, n_features, dtype, memory_limit, keep=None, drop_dominant=False):
+    def __init__(self, fields, memory_limit, keep=None, drop_dominant=False):
         self.drop_dominant = drop_dominant and keep is None
         self.seen = {}
-        self.n_features = n_features
-        self.dtype = np.dtype(dtype)
+        self.fields = [(int(width), np.dtype(dtype)) for width, dtype in fields]
         self.memory_limit = int(memory_limit)
         self.keep = None if keep is None else set(keep)
         self.classes = {}
@@ -117,10 +129,10 @@ class MinorityStore:
             return np.flatnonzero(~np.isin(y, list(self.dropped)))
         return None
 
-    def add(self, values, y, offset, rows=None):
-        """Store the rows of ``values`` (work matrix) whose class in ``y`` is still kept.
+    def add(self, parts, y, offset, rows=None):
+        """Store the rows of ``parts`` (one array per field) whose class in ``y`` is still kept.
 
-        ``rows`` gives the chunk positions of the rows of ``values`` when they are a selection
+        ``rows`` gives the chunk positions of the rows of ``parts`` when they are a selection
         (see :meth:`wanted`); global row numbers are ``offset + position``."""
         rows = np.arange(len(y), dtype=np.int64) if rows is None else rows.astype(np.int64)
         labels = self.keep if self.keep is not None else np.unique(y)
@@ -133,8 +145,8 @@ class MinorityStore:
                 continue
             store = self.classes.get(c)
             if store is None:
-                store = self.classes[c] = _ClassRows(self.n_features, self.dtype)
-            store.add(values[idx], rows[idx] + offset)
+                store = self.classes[c] = _ClassRows(self.fields)
+            store.add(tuple(part[idx] for part in parts), rows[idx] + offset)
         self._enforce_budget()
 
     def count(self, counts):
@@ -150,7 +162,7 @@ class MinorityStore:
 
     def _enforce_budget(self):
         while sum(s.nbytes for s in self.classes.values()) > self.memory_limit:
-            ram = {c: s for c, s in self.classes.items() if s.file is None}
+            ram = {c: s for c, s in self.classes.items() if s.files is None}
             loose = [c for c in ram if self.keep is None]
             if len(self.classes) > 1 and loose:
                 c = max(loose, key=lambda c: (self.classes[c].n, str(c)))
@@ -164,8 +176,8 @@ class MinorityStore:
                 self.spilled.add(c)
 
     def finish(self, c):
-        """``(rows of class c, their global row numbers)``; a spilled class is a read-only
-        memmap."""
+        """``(*fields, global row numbers)`` of class ``c``; a spilled class's fields are
+        read-only memmaps."""
         return self.classes[c].finish()
 
     def adopt(self, other, classes):
@@ -184,8 +196,9 @@ class MinorityStore:
     def close(self):
         """Release everything and remove the spill folders."""
         for s in self.classes.values():
-            if s.file is not None and not s.file.closed:
-                s.file.close()
+            for f in s.files or ():
+                if not f.closed:
+                    f.close()
         self.classes = {}
         for folder in [self.folder, *self._adopted_folders]:
             if folder is not None:

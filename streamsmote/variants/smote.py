@@ -1,0 +1,135 @@
+"""SMOTE: interpolation between a minority row and one of its nearest same-class rows.
+
+The flow lives in :mod:`streamsmote.sampler`; SMOTE is :class:`~streamsmote.sampler.BaseSMOTE`
+with its default hooks. :class:`Interpolation` is the emitter that SMOTE and SMOTENC share.
+"""
+
+import numpy as np
+
+from ..kernels.interpolate import interpolate
+from ..sampler import BaseSMOTE
+
+
+class SMOTE(BaseSMOTE):
+    """Synthetic Minority Over-sampling Technique, in memory or streaming.
+
+    For a minority row, pick one of its ``k_neighbors`` nearest neighbours within its class and
+    add a row at a uniformly random place on the segment between them, until the classes reach
+    ``sampling_strategy``.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+        Nearest same-class neighbours to interpolate towards.
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to over-sample and how far, exactly as in
+        :class:`imblearn.over_sampling.SMOTE` (see :func:`streamsmote.strategy.plan`).
+    random_state : int, numpy.random.RandomState or None, default=None
+        With an int the output is reproducible and, with ``neighbors="exact"``, identical to
+        imbalanced-learn's. An instance is consumed as imbalanced-learn consumes it.
+    neighbors : {"auto", "exact", "approx"}, default="auto"
+        Neighbour search: an exact numba kernel, pynndescent, or whichever is faster for each
+        class's size (:func:`streamsmote.neighbors.choose`).
+    memory_limit : int or str, default=None
+        Bytes (or ``"512MB"``) of rows the streaming store keeps in RAM before it drops the
+        largest class or spills to disk; ``None`` means 128 MiB.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Sorted class labels.
+    class_counts_ : dict
+        ``{class: rows}`` of the data seen by the last fit.
+    sampling_strategy_ : dict
+        ``{class: synthetic rows}``, ordered by label.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X was a DataFrame with string column names.
+    provenance_ : DataFrame
+        After :meth:`fit_resample`: for every synthetic row (in output order) its ``class``,
+        the input row numbers of its ``parent`` and ``neighbor`` (0-based positions) and the
+        ``gap`` in [0, 1) with ``row = X[parent] + gap * (X[neighbor] - X[parent])``.
+
+    Notes
+    -----
+    N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: Synthetic Minority
+    Over-sampling Technique", JAIR 16 (2002), section 4.2. Draws follow imbalanced-learn's
+    implementation so that results are identical for an int ``random_state`` (ties between
+    exactly equal distances aside). Integer and boolean features are rounded to the nearest
+    value, where imbalanced-learn truncates toward zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = np.r_[np.zeros(90, int), np.ones(10, int)]
+    >>> X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [90, 90]
+    >>> SMOTE(random_state=0).fit_resample(X, y)[0].shape
+    (180, 2)
+    """
+
+    # The flow and every hook are BaseSMOTE's defaults.
+
+
+class Interpolation:
+    """Emitter of one class's SMOTE rows: ``x + gap * (x_nn - x)``, drawn in
+    imbalanced-learn's order.
+
+    Parameters
+    ----------
+    rows : streamsmote.sampler.ClassRows
+        The class's stored rows.
+    nn : ndarray of int64, shape (n_c, k)
+        Each row's k nearest other rows of the class, nearest first.
+    draws : streamsmote._draws.ClassDraws
+        ``(index, gap)`` draws: row ``index // k``, neighbour slot ``index % k``.
+    codes : ndarray of int32, shape (n_new, n_categorical), optional
+        Category codes of every synthetic row, in draw order (SMOTENC's vote).
+    """
+
+    def __init__(self, rows, nn, draws, codes=None):
+        self.rows = rows
+        self.nn = nn
+        self.draws = draws
+        self.codes = codes
+        self.n_new = draws.n_new
+
+    @property
+    def taken(self):
+        return self.draws.taken
+
+    def rewind(self):
+        self.draws.rewind()
+
+    def seek(self, position):
+        self.draws.seek(position)
+
+    def end_state(self):
+        return self.draws.end_state()
+
+    def skip(self, n):
+        """Draw the next ``n`` rows without computing them; their picks."""
+        idx, gaps = self.draws.take(n)
+        k = self.nn.shape[1]
+        return idx // k, idx % k, gaps
+
+    def emit(self, n, out=None):
+        """The next ``n`` rows: ``(values, codes, picks)``; values written into ``out`` when
+        given."""
+        first = self.draws.taken
+        base, slot, gaps = picks = self.skip(n)
+        X_c = self.rows.values
+        if out is None:
+            out = np.empty((base.shape[0], X_c.shape[1]), dtype=X_c.dtype)
+        interpolate(X_c, self.nn, base, slot, gaps, out)
+        codes = self.rows.codes[:0] if self.codes is None else self.codes[first : first + n]
+        return out, codes, picks
+
+    def provenance(self, picks):
+        """``(parent rows, neighbour rows, gaps)`` as global input row numbers."""
+        base, slot, gaps = picks
+        rows = self.rows.rows
+        return rows[base], rows[self.nn[base, slot]], gaps
