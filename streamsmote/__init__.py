@@ -20,6 +20,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "SMOTE": "variants.smote",
+    "SMOTENC": "variants.smotenc",
+    "SMOTEN": "variants.smoten",
     "OnlineSMOTE": "online",
     "Batch": "_batch",
     "from_arrays": "sources",

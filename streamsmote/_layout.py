@@ -60,7 +60,14 @@ class Layout:
         """The categorical columns of ``X`` as int32 codes, ``(rows, n_categorical)``."""
         out = np.empty((X.shape[0], self.categorical.size), dtype=np.int32)
         for i, (j, coder) in enumerate(zip(self.categorical, self.coders, strict=True)):
-            out[:, i] = coder.encode(X.iloc[:, j] if self.kind == "pandas" else X[:, j])
+            try:
+                out[:, i] = coder.encode(X.iloc[:, j] if self.kind == "pandas" else X[:, j])
+            except TypeError as exc:  # lists, dicts, arrays as values
+                name = repr(self.columns[j]) if self.kind == "pandas" else f"index {j}"
+                raise ValueError(
+                    f"categorical column {name} holds an unhashable value ({exc}); categories "
+                    "must be hashable (strings, numbers): convert such values to strings first."
+                ) from None
         return out
 
     def ranks(self):

@@ -255,7 +255,7 @@ class BaseSMOTE(_ParamsMixin):
 
     def _check_arrays(self, X, y):
         try:
-            checked = ChunkChecker(where="X").check(X, y)
+            checked = ChunkChecker(where="X", categorical=self._columns).check(X, y)
         except ValueError as exc:
             raise ValueError(str(exc).replace("chunk 0 of X: ", "", 1)) from None
         if checked is None:
