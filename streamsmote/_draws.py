@@ -87,3 +87,66 @@ class ClassDraws:
             rs.uniform(size=b)
             left -= b
         return rs.get_state()
+
+
+class ParentDraws:
+    """Cursor over SMOTE-N's parent draws of one class, in batches of any size.
+
+    imbalanced-learn's SMOTEN draws the parents of one class with
+    ``random_state.choice(np.arange(n_c), size=n_new, replace=True)``; legacy
+    ``RandomState.choice`` with replacement and no weights is ``randint(0, n_c, size=n_new)``,
+    one value at a time, so any batching gives the same sequence.
+
+    Parameters
+    ----------
+    state : tuple
+        ``RandomState.get_state()`` at the start of this class's draws.
+    n_c : int
+        Rows of the class.
+    n_new : int
+        Synthetic rows of this class.
+
+    Examples
+    --------
+    >>> whole = np.random.RandomState(0).choice(np.arange(7), size=5, replace=True)
+    >>> d = ParentDraws(np.random.RandomState(0).get_state(), 7, 5)
+    >>> bool((np.concatenate([d.take(2), d.take(3)]) == whole).all())
+    True
+    """
+
+    def __init__(self, state, n_c, n_new):
+        self.state = state
+        self.n_c = int(n_c)
+        self.n_new = int(n_new)
+        self.rewind()
+
+    def rewind(self):
+        """Back to the first draw."""
+        self.seek(0)
+
+    def seek(self, position):
+        """Jump to draw number ``position`` (costs ``position`` skipped draws)."""
+        self._rs = _clone(self.state)
+        left = int(position)
+        while left:
+            b = min(left, _ADVANCE_BATCH)
+            self._rs.randint(0, self.n_c, size=b)
+            left -= b
+        self.taken = int(position)
+
+    def take(self, n):
+        """The next ``n`` parent rows (int64)."""
+        n = min(int(n), self.n_new - self.taken)
+        self.taken += n
+        return self._rs.randint(0, self.n_c, size=n)
+
+    def end_state(self):
+        """Generator state after every draw of this class (the next class's start, when one
+        ``RandomState`` instance is shared as in imbalanced-learn)."""
+        rs = _clone(self._rs.get_state())
+        left = self.n_new - self.taken
+        while left:
+            b = min(left, _ADVANCE_BATCH)
+            rs.randint(0, self.n_c, size=b)
+            left -= b
+        return rs.get_state()

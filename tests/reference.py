@@ -126,3 +126,63 @@ def from_provenance(X, prov):
     nb = prov["neighbor"].to_numpy()
     g = prov["gap"].to_numpy()[:, None]
     return X[p] + g * (X[nb] - X[p])
+
+
+# ---------------------------------------------------------------------------------------------
+# categorical columns (SMOTE-NC, SMOTE-N)
+# ---------------------------------------------------------------------------------------------
+
+
+def discovery_codes(values):
+    """Codes in order of first appearance (a streaming reader's), the categories in that order,
+    and ``rank[code]``: the category's position in sorted order (``np.unique``'s)."""
+    codes, uniques = _factorize(values)
+    rank = np.searchsorted(np.unique(uniques), uniques)
+    return codes.astype(np.int32), uniques, rank
+
+
+def _factorize(values):
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def mixed_knn(X_num, codes, penalty, k):
+    """SMOTE-NC's brute-force kNN: float64 squared differences summed in feature order, plus
+    ``penalty`` per mismatching categorical column; stable sort, self excluded."""
+    n = X_num.shape[0]
+    mismatches = (codes[:, None, :] != codes[None, :, :]).sum(axis=2)
+    D = sq_distances(X_num, X_num) + penalty * mismatches
+    out_i = np.full((n, k), NO_INDEX, dtype=np.int64)
+    for q in range(n):
+        order = np.argsort(D[q], kind="stable")
+        order = order[order != q][:k]
+        out_i[q, : len(order)] = order
+    return out_i
+
+
+def smotenc_vote(codes, rank, nn, parents, rng, value, dtype):
+    """imbalanced-learn's ``SMOTENC._generate_samples`` vote written out on a one-hot array
+    (columns in sorted category order, entries ``value`` of ``dtype``)."""
+    out = np.empty((len(parents), codes.shape[1]), dtype=np.int64)
+    for j in range(codes.shape[1]):
+        L = len(rank[j])
+        onehot = np.zeros((codes.shape[0], L), dtype=dtype)
+        onehot[np.arange(codes.shape[0]), rank[j][codes[:, j]]] = value
+        col_maxs = onehot[nn[parents]].sum(axis=1)
+        is_max = np.isclose(col_maxs, col_maxs.max(axis=1, keepdims=True))
+        max_idxs = rng.permutation(np.argwhere(is_max))
+        xs, idx_sels = np.unique(max_idxs[:, 0], return_index=True)
+        assert (xs == np.arange(len(parents))).all()
+        out[:, j] = np.argsort(rank[j])[max_idxs[idx_sels, 1]]
+    return out
+
+
+def smoten_mode(codes, rank, nn, parents):
+    """``scipy.stats.mode`` over the neighbours, on sorted-order codes, mapped back to codes."""
+    from scipy.stats import mode
+
+    ranked = np.stack([rank[j][codes[:, j]] for j in range(codes.shape[1])], axis=1)
+    m = np.squeeze(mode(ranked[nn[parents]], axis=1, keepdims=True).mode, axis=1)
+    return np.stack([np.argsort(rank[j])[m[:, j]] for j in range(codes.shape[1])], axis=1)

@@ -1,0 +1,731 @@
+"""Categorical kernels of SMOTE-NC and SMOTE-N, bit-identical to imbalanced-learn 0.14.x.
+
+Categorical columns arrive as integer *codes*: ``codes[:, j]`` holds ``0 .. L_j - 1``, assigned
+in the order a streaming reader discovers the categories, and ``rank[j][code]`` is the position
+of that category in sorted order (imbalanced-learn's encoders sort the categories with
+``np.unique``, and its tie-breaking follows that order). Every function here gives
+imbalanced-learn's result whatever the code assignment; only the outputs are codes again.
+
+SMOTE-NC (Chawla et al. 2002, §6.1): imbalanced-learn one-hot encodes the categorical columns
+and sets every one-hot entry to ``median_std / sqrt(2)``, so that a mismatch in one column adds
+``median_std ** 2`` to the squared Euclidean distance. Here no one-hot column is ever built:
+:func:`mixed_kneighbors` adds a constant penalty per mismatching column, and
+:func:`smotenc_vote` reproduces the vote of the synthetic rows' categories, random tie-breaking
+included, from per-row counts and one random permutation per column.
+
+SMOTE-N (Chawla et al. 2002, §6.1): rows are compared with the value difference metric of
+Stanfill & Waltz (1986) as imbalanced-learn computes it (:func:`vdm_tables`,
+:func:`smoten_kneighbors`), and each synthetic row takes, per column, the most frequent
+category among its parent's neighbours (:func:`smoten_mode`).
+
+References
+----------
+N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer. "SMOTE: Synthetic Minority
+Over-sampling Technique". JAIR 16 (2002), 321-357, §6.1 (SMOTE-NC, SMOTE-N).
+
+C. Stanfill, D. Waltz. "Toward memory-based reasoning". Communications of the ACM 29(12)
+(1986), 1213-1228.
+"""
+
+import math
+
+import numba
+import numpy as np
+
+from .._config import SERIAL
+from .._threads import run_rows
+from .topk import NO_INDEX, _push
+
+# Candidate rows compared with one query row at a time (scratch of a few kB per thread).
+TILE = 1024
+# Query rows of one block of a SMOTE-N distance matrix: about this many distances per block.
+VDM_BLOCK_ELEMENTS = 1 << 21
+
+
+def _as_random_state(random_state):
+    """imbalanced-learn's ``check_random_state`` without its global-state case: an int gives a
+    fresh ``RandomState(seed)``, an instance is used (and advanced) as it is."""
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return np.random.RandomState(random_state)
+    raise TypeError(
+        "random_state must be an int or a numpy.random.RandomState; got "
+        f"{type(random_state).__name__}. Pass the seed or the generator explicitly."
+    )
+
+
+def _codes_2d(codes, n_rows=None):
+    codes = np.asarray(codes)
+    if codes.ndim != 2 or codes.dtype.kind not in "iu":
+        raise ValueError(f"codes must be a 2-d integer array; got shape {codes.shape}.")
+    if n_rows is not None and codes.shape[0] != n_rows:
+        raise ValueError(f"codes has {codes.shape[0]} rows; the numeric block has {n_rows}.")
+    return np.ascontiguousarray(codes, dtype=np.int32)
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE-NC: scale of the categorical columns
+# ---------------------------------------------------------------------------------------------
+
+
+@numba.njit(**SERIAL)
+def _sparse_variance(X):
+    """scikit-learn's ``csr_mean_variance_axis0`` (unit weights) on the nonzero entries of the
+    dense ``X``, operation for operation: a float64 mean, then the corrected two-pass
+    variance (Chan, Golub & LeVeque), with the zeros added in closed form."""
+    n, d = X.shape
+    means = np.zeros(d)
+    variances = np.zeros(d)
+    correction = np.zeros(d)
+    nnz = np.zeros(d, dtype=np.int64)
+    for i in range(n):
+        for f in range(d):
+            if X[i, f] != 0:
+                means[f] += np.float64(X[i, f]) * 1.0
+                nnz[f] += 1
+    total = np.float64(n)
+    for f in range(d):
+        means[f] /= total
+    for i in range(n):
+        for f in range(d):
+            if X[i, f] != 0:
+                diff = X[i, f] - means[f]
+                correction[f] += diff * 1.0
+                variances[f] += diff * diff * 1.0
+    for f in range(d):
+        zeros = total - np.float64(nnz[f])
+        if nnz[f] != n:
+            correction[f] -= zeros * means[f]
+        correction[f] = correction[f] ** 2 / total
+        if nnz[f] != n:
+            variances[f] += zeros * means[f] ** 2
+        variances[f] = (variances[f] - correction[f]) / total
+    return variances
+
+
+def median_std(X_num):
+    """Median over the numeric features of one class of their standard deviation (ddof 0),
+    exactly as imbalanced-learn's SMOTENC computes it.
+
+    Parameters
+    ----------
+    X_num : ndarray (n_c, n_num)
+        The numeric columns of one class (any real dtype; integers count as float64). Must be
+        finite.
+
+    Returns
+    -------
+    numpy.float64 or numpy.float32
+        ``np.median(np.sqrt(var))``, the variance computed as scikit-learn's
+        ``csr_mean_variance_axis0`` does on the sparse matrix imbalanced-learn builds (zeros
+        are not stored, so a constant column may get a tiny nonzero variance there and here
+        alike); float32 for float32 input, as in imbalanced-learn.
+
+    Notes
+    -----
+    Chawla et al. (2002), §6.1: a categorical mismatch costs the median of the standard
+    deviations of the numeric features of the minority class.
+
+    Examples
+    --------
+    >>> float(median_std(np.array([[0.0, 1.0, 5.0], [2.0, 1.0, 9.0]])))
+    1.0
+    """
+    X = np.asarray(X_num)
+    if X.ndim != 2 or X.shape[1] == 0:
+        raise ValueError(f"X_num must be a 2-d array with columns; got shape {X.shape}.")
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    var = _sparse_variance(np.ascontiguousarray(X))
+    if X.dtype == np.float32:
+        var = var.astype(np.float32)
+    return np.median(np.sqrt(var))
+
+
+def _onehot_value(median_std, dtype):
+    """The value imbalanced-learn stores in the one-hot entries of one class (``dtype``: its
+    one-hot dtype), for the distances and for the vote: ``median_std / sqrt(2)`` cast to
+    ``dtype`` for both, except that when ``median_std`` is exactly zero the vote sees the
+    original ones (its ``math.isclose(median_std, 0)`` special case)."""
+    dist = np.asarray(median_std / np.sqrt(2)).astype(dtype)[()]
+    vote = np.ones((), dtype=dtype)[()] if math.isclose(median_std, 0) else dist
+    return dist, vote
+
+
+def smotenc_penalty(median_std, dtype=np.float64):
+    """Squared-distance cost of one mismatching categorical column in SMOTENC's search.
+
+    Parameters
+    ----------
+    median_std : float
+        :func:`median_std` of the class.
+    dtype : numpy dtype, default float64
+        imbalanced-learn's one-hot dtype: the dtype of the numeric block, float64 when it is
+        of object dtype.
+
+    Returns
+    -------
+    float
+        ``2 * v ** 2`` with ``v = dtype(median_std / sqrt(2))``, the one-hot entry value: two
+        one-hot columns differ per mismatch. Close to ``median_std ** 2`` for float dtypes.
+
+    Examples
+    --------
+    >>> smotenc_penalty(2.0) == 2 * float(2.0 / np.sqrt(2)) ** 2
+    True
+    """
+    v = float(_onehot_value(median_std, dtype)[0])
+    return 2.0 * v * v
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE-NC: neighbours
+# ---------------------------------------------------------------------------------------------
+
+
+@numba.njit(**SERIAL)
+def _mixed_knn(XT, CT, penalty, q0, q1, out_d, out_i):
+    """Exact kNN of rows ``q0 .. q1 - 1`` among all rows (itself excluded) under
+    ``sum_f (x_f - y_f) ** 2 + penalty * mismatches``: the float64 squared differences summed
+    in feature order, then the penalty term added. ``XT`` (d, n) and ``CT`` (c, n) are the
+    transposed numeric block and codes, so that the inner loops run over candidates (SIMD);
+    candidates arrive in increasing index order, so ties go to the smaller index."""
+    d, n = XT.shape
+    c = CT.shape[0]
+    k = out_d.shape[1]
+    s = np.empty(TILE)
+    m = np.empty(TILE, dtype=np.int32)
+    for q in range(q0, q1):
+        td = out_d[q]
+        ti = out_i[q]
+        td[:] = np.inf
+        ti[:] = NO_INDEX
+        for j0 in range(0, n, TILE):
+            w = min(TILE, n - j0)
+            s[:w] = 0.0
+            m[:w] = 0
+            for f in range(d):
+                xq = XT[f, q]
+                row = XT[f, j0 : j0 + w]
+                for b in range(w):
+                    t = xq - row[b]
+                    s[b] += t * t
+            for g in range(c):
+                cq = CT[g, q]
+                row = CT[g, j0 : j0 + w]
+                for b in range(w):
+                    m[b] += row[b] != cq
+            for b in range(w):
+                v = s[b] + penalty * m[b]
+                if v < td[k - 1] and j0 + b != q:
+                    _push(v, j0 + b, td, ti)
+
+
+def mixed_kneighbors(X_num, codes, penalty, k):
+    """Exact k nearest other rows of one class under SMOTE-NC's distance.
+
+    Parameters
+    ----------
+    X_num : ndarray (n, d)
+        Numeric columns (compared in float64).
+    codes : ndarray of int (n, c)
+        Categorical codes; only equality matters, so discovery-order codes are fine.
+    penalty : float
+        Added per mismatching categorical column (:func:`smotenc_penalty`).
+    k : int
+        Neighbours per row.
+
+    Returns
+    -------
+    indices : ndarray of int64 (n, k)
+    sq_distances : ndarray of float64 (n, k)
+        ``sum_f (x_f - y_f) ** 2`` in float64, summed in feature order, plus
+        ``penalty * mismatches``; nearest first, ties to the smaller index, self excluded.
+        Slots no row fills hold ``NO_INDEX`` and ``inf``.
+
+    Notes
+    -----
+    Chawla et al. (2002), §6.1 (SMOTE-NC). imbalanced-learn finds these neighbours with a
+    Euclidean search on the one-hot encoded class whose entries are ``median_std / sqrt(2)``;
+    its squared distances equal these up to rounding, so only near-ties may order
+    differently. Blocked brute force without one-hot columns: memory O(n (d + c)) plus a few
+    kB per thread; each thread owns a range of query rows, so the result does not depend on
+    the number of threads.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [0.1], [0.2], [5.0]])
+    >>> codes = np.array([[0], [1], [0], [0]])
+    >>> mixed_kneighbors(X, codes, 1.0, 2)[0].tolist()
+    [[2, 1], [0, 2], [0, 1], [2, 0]]
+    """
+    X = np.asarray(X_num)
+    if X.ndim != 2:
+        raise ValueError(f"X_num must be 2-d; got shape {X.shape}.")
+    CT = np.ascontiguousarray(_codes_2d(codes, X.shape[0]).T)
+    XT = np.ascontiguousarray(X.T, dtype=np.float64)
+    n = X.shape[0]
+    out_d = np.empty((n, k), dtype=np.float64)
+    out_i = np.empty((n, k), dtype=np.int64)
+    penalty = float(penalty)
+    run_rows(
+        lambda lo, hi: _mixed_knn(XT, CT, penalty, lo, hi, out_d, out_i),
+        n,
+        min_rows=max(1, 2_000_000 // max(1, n)),
+    )
+    return out_i, out_d
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE-NC: the categorical vote
+# ---------------------------------------------------------------------------------------------
+
+
+@numba.njit(inline="always", **SERIAL)
+def _count(col, nbrs, counts):
+    """Count the neighbours' categories into ``counts``; return the largest count."""
+    top = 0
+    for s in range(nbrs.shape[0]):
+        c = col[nbrs[s]]
+        counts[c] += 1
+        if counts[c] > top:
+            top = counts[c]
+    return top
+
+
+@numba.njit(**SERIAL)
+def _vote_ties(col, nn, parents, tie, n_levels, lo, hi, n_ties):
+    """Number of (row, category) pairs imbalanced-learn marks ``is_max``, per synthetic row.
+    ``tie[m, a]`` says whether a category counted ``a`` times ties with the maximum ``m``;
+    when ``tie[m, 0]`` every category ties, even those no neighbour holds."""
+    counts = np.zeros(n_levels, dtype=np.int64)
+    for i in range(lo, hi):
+        nbrs = nn[parents[i]]
+        top = _count(col, nbrs, counts)
+        t = 0
+        for s in range(nbrs.shape[0]):
+            c = col[nbrs[s]]
+            if counts[c] > 0:
+                t += tie[top, counts[c]]
+                counts[c] = 0  # reset, and count each category once
+        n_ties[i] = n_levels if tie[top, 0] else t
+
+
+@numba.njit(**SERIAL)
+def _vote_pick(col, rank, by_rank, nn, parents, tie, offsets, inv, lo, hi, out):
+    """The winning category of each synthetic row: among its tied categories, enumerated in
+    sorted-category order from ``offsets[i]`` (imbalanced-learn's ``argwhere`` order), the one
+    whose pair comes first in the permuted order (smallest ``inv``)."""
+    n_levels = rank.shape[0]
+    counts = np.zeros(n_levels, dtype=np.int64)
+    tied = np.empty(nn.shape[1], dtype=np.int64)
+    for i in range(lo, hi):
+        nbrs = nn[parents[i]]
+        top = _count(col, nbrs, counts)
+        t = 0
+        for s in range(nbrs.shape[0]):
+            c = col[nbrs[s]]
+            if counts[c] > 0:
+                if tie[top, counts[c]]:
+                    p = t  # insertion by rank
+                    while p > 0 and rank[tied[p - 1]] > rank[c]:
+                        tied[p] = tied[p - 1]
+                        p -= 1
+                    tied[p] = c
+                    t += 1
+                counts[c] = 0
+        base = offsets[i]
+        best = -1
+        if tie[top, 0]:
+            for r in range(n_levels):
+                if best < 0 or inv[base + r] < inv[base + best]:
+                    best = r
+            out[i] = by_rank[best]
+        else:
+            for p in range(t):
+                if best < 0 or inv[base + p] < inv[base + best]:
+                    best = p
+            out[i] = tied[best]
+
+
+@numba.njit(**SERIAL)
+def _invert(perm, inv):
+    for i in range(perm.shape[0]):
+        inv[perm[i]] = i
+
+
+def _tie_table(k, value, dtype):
+    """``tie[m, a]``: imbalanced-learn's ``np.isclose(col_maxs, col_maxs.max())`` for a
+    category held by ``a`` of the k neighbours when the most frequent is held by ``m``. Its
+    column sums add the one-hot value once per neighbour holding the category, in neighbour
+    order, in the one-hot dtype; the table does the same sums and calls ``np.isclose``."""
+    sums = np.zeros(k + 1, dtype=dtype)
+    for a in range(1, k + 1):
+        sums[a] = sums[a - 1] + value
+    return np.isclose(sums[None, :], sums[:, None])
+
+
+def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np.float64):
+    """Categorical columns of one class's synthetic SMOTE-NC rows, as imbalanced-learn votes.
+
+    Parameters
+    ----------
+    codes : ndarray of int (n_c, n_cat)
+        Category codes of the class's rows (discovery order).
+    rank : sequence of n_cat ndarrays of int
+        ``rank[j][code]``: position of the category in sorted order; a permutation of
+        ``0 .. L_j - 1`` (L_j: categories of column j over the whole data).
+    nn : ndarray of int (n_c, k)
+        The class's neighbours, self excluded (:func:`mixed_kneighbors`).
+    parents : ndarray of int (n_new,)
+        Parent row of each synthetic row (``idx // k`` of the SMOTE draws).
+    random_state : int or numpy.random.RandomState
+        imbalanced-learn's ``check_random_state(random_state)``: for an int seed a *fresh*
+        ``RandomState(seed)`` (the same stream as the class's draws start with); for an
+        instance, the generator after the class's ``randint`` and ``uniform`` draws. An
+        instance is advanced by one permutation per column, leaving it where the next class
+        starts.
+    median_std : float
+        :func:`median_std` of the class.
+    dtype : numpy dtype, default float64
+        imbalanced-learn's one-hot dtype (the numeric block's dtype; float64 for object).
+
+    Returns
+    -------
+    ndarray of int32 (n_new, n_cat)
+        Codes of the synthetic rows' categories.
+
+    Notes
+    -----
+    Chawla et al. (2002), §6.1: each categorical value of a synthetic SMOTE-NC row is the
+    value most frequent among the parent's k nearest neighbours. imbalanced-learn breaks
+    ties at random, per column: it lists the tied ``(row, category)`` pairs in (row, sorted
+    category) order, permutes the list with ``rng.permutation`` and keeps each row's first
+    pair. Permuting ``P`` items draws the same numbers as permuting the ``(P, 2)`` pair array,
+    so this function counts the ties per row, draws ``perm = rng.permutation(P)``, inverts it,
+    and gives each row its tied category of smallest inverse position, without the
+    ``(n_new, k, L_j)`` one-hot array: memory O(P + n_new) for P tied pairs.
+
+    Examples
+    --------
+    >>> codes = np.array([[0], [1], [1], [0]])
+    >>> nn = np.array([[1, 2], [2, 3], [1, 3], [1, 2]])
+    >>> smotenc_vote(codes, [np.array([1, 0])], nn, np.array([0, 3]), 0,
+    ...              median_std=1.0).tolist()
+    [[1], [1]]
+    """
+    codes = _codes_2d(codes)
+    nn = np.ascontiguousarray(nn, dtype=np.int64)
+    parents = np.ascontiguousarray(parents, dtype=np.int64)
+    rng = _as_random_state(random_state)
+    if len(rank) != codes.shape[1]:
+        raise ValueError(f"rank has {len(rank)} columns; codes has {codes.shape[1]}.")
+    tie = _tie_table(nn.shape[1], _onehot_value(median_std, np.dtype(dtype))[1], dtype)
+    out = np.empty((parents.shape[0], codes.shape[1]), dtype=np.int32)
+    for j in range(codes.shape[1]):
+        out[:, j] = _vote_column(codes[:, j], rank[j], nn, parents, tie, rng)
+    return out
+
+
+def _vote_column(col, rank, nn, parents, tie, rng):
+    """One column of :func:`smotenc_vote`: tie counts, one permutation, the winners."""
+    col = np.ascontiguousarray(col)
+    rank = np.ascontiguousarray(rank, dtype=np.int64)
+    by_rank = np.argsort(rank)
+    n_new = parents.shape[0]
+    min_rows = max(1, 50_000 // max(1, nn.shape[1]))
+    n_ties = np.empty(n_new, dtype=np.int64)
+    run_rows(
+        lambda lo, hi: _vote_ties(col, nn, parents, tie, rank.shape[0], lo, hi, n_ties),
+        n_new,
+        min_rows=min_rows,
+    )
+    offsets = np.zeros(n_new + 1, dtype=np.int64)
+    np.cumsum(n_ties, out=offsets[1:])
+    perm = rng.permutation(int(offsets[-1]))
+    inv = np.empty_like(perm)
+    _invert(perm, inv)
+    out = np.empty(n_new, dtype=np.int32)
+    run_rows(
+        lambda lo, hi: _vote_pick(col, rank, by_rank, nn, parents, tie, offsets, inv, lo, hi, out),
+        n_new,
+        min_rows=min_rows,
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE-N: value difference metric
+# ---------------------------------------------------------------------------------------------
+
+
+def vdm_tables(counts):
+    """Per-column class-conditional probabilities of the value difference metric.
+
+    Parameters
+    ----------
+    counts : sequence of ndarrays (L_j, n_classes)
+        For each column, how many rows of the whole data hold category ``code`` (row) and
+        class ``i`` (column, classes in sorted label order).
+
+    Returns
+    -------
+    list of ndarray of float64 (L_j, n_classes)
+        imbalanced-learn's ``ValueDifferenceMetric.proba_per_class_``, rows indexed by code:
+        each row divided by its sum (the same numpy calls, so the same bits), a category that
+        no row holds giving zeros.
+
+    Notes
+    -----
+    Stanfill & Waltz (1986); Chawla et al. (2002), §6.1 (SMOTE-N).
+
+    Examples
+    --------
+    >>> vdm_tables([np.array([[3, 1], [0, 2]])])[0].tolist()
+    [[0.75, 0.25], [0.0, 1.0]]
+    """
+    tables = []
+    for c in counts:
+        p = np.array(c, dtype=np.float64)
+        if p.ndim != 2:
+            raise ValueError(f"each count table must be 2-d (L_j, n_classes); got {p.shape}.")
+        with np.errstate(invalid="ignore"):
+            p /= p.sum(axis=1).reshape(-1, 1)
+        np.nan_to_num(p, copy=False)
+        tables.append(p)
+    return tables
+
+
+@numba.njit(inline="always", **SERIAL)
+def _pairwise_leaf(a, lo, n):
+    """numpy's pairwise summation of ``a[lo : lo + n]`` for ``n <= 128``: a plain loop below
+    8 items, else 8 accumulators."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@numba.njit(**SERIAL)
+def _pairwise_sum(a, n):
+    """numpy's pairwise summation of ``a[:n]`` (``np.sum`` over a contiguous axis): above 128
+    items, the sum of the two halves (the first a multiple of 8 long), evaluated with an
+    explicit stack (a cached numba function must not recurse)."""
+    if n <= 128:
+        return _pairwise_leaf(a, 0, n)
+    los = np.empty(64, dtype=np.int64)
+    ns = np.empty(64, dtype=np.int64)
+    left = np.empty(64)
+    phase = np.zeros(64, dtype=np.int64)
+    los[0], ns[0], top = 0, n, 0
+    value = 0.0
+    while top >= 0:
+        if ns[top] <= 128:
+            value = _pairwise_leaf(a, los[top], ns[top])
+            top -= 1
+        elif phase[top] == 0:  # descend into the left half
+            n2 = ns[top] // 2
+            n2 -= n2 % 8
+            phase[top] = 1
+            los[top + 1], ns[top + 1], phase[top + 1] = los[top], n2, 0
+            top += 1
+            continue
+        elif phase[top] == 1:  # left half done: keep it, descend into the right half
+            n2 = ns[top] // 2
+            n2 -= n2 % 8
+            left[top] = value
+            phase[top] = 2
+            los[top + 1], ns[top + 1], phase[top + 1] = los[top] + n2, ns[top] - n2, 0
+            top += 1
+            continue
+        else:
+            value = left[top] + value
+            top -= 1
+    return value
+
+
+@numba.njit(**SERIAL)
+def _vdm_rows(CT, proba, start, q0, q1, out):
+    """Rows ``q0 .. q1 - 1`` of the VDM distance matrix of the class (``out[q - q0, j]``), in
+    imbalanced-learn's arithmetic: per column the L1 distance between the two categories'
+    probability rows (``np.sum(np.abs(y - x), axis=-1)``, numpy's pairwise sum) squared, the
+    columns added in order to a zero. ``proba`` stacks the tables of all columns, column
+    ``g`` from row ``start[g]``; each query row first computes its per-column terms against
+    every category, then gathers them."""
+    c, n = CT.shape
+    n_cls = proba.shape[1]
+    term = np.empty(proba.shape[0])
+    diff = np.empty(n_cls)
+    for q in range(q0, q1):
+        for g in range(c):
+            a = start[g] + CT[g, q]
+            for b in range(start[g], start[g + 1]):
+                for h in range(n_cls):
+                    diff[h] = abs(proba[b, h] - proba[a, h])
+                t = _pairwise_sum(diff, n_cls)
+                term[b] = t * t
+        row = out[q - q0]
+        row[:] = 0.0
+        for g in range(c):
+            col = CT[g]
+            s0 = start[g]
+            for j in range(n):
+                row[j] += term[s0 + col[j]]
+
+
+def smoten_kneighbors(codes, tables, k):
+    """The k + 1 nearest rows of each row of one class under the value difference metric,
+    itself included, in imbalanced-learn's order.
+
+    Parameters
+    ----------
+    codes : ndarray of int (n_c, n_cat)
+        Category codes of the class's rows.
+    tables : sequence of ndarrays (L_j, n_classes)
+        :func:`vdm_tables`, rows indexed by code.
+    k : int
+        ``k_neighbors``; k + 1 neighbours are returned (n_c must be at least k + 1).
+
+    Returns
+    -------
+    ndarray of int64 (n_c, k + 1)
+        What ``NearestNeighbors(n_neighbors=k + 1, metric="precomputed")`` returns on
+        imbalanced-learn's ``vdm.pairwise(X_class)``, exact ties in its order.
+
+    Notes
+    -----
+    Stanfill & Waltz (1986); Chawla et al. (2002), §6.1. scikit-learn 1.9 answers a dense
+    precomputed query in row chunks with ``np.argpartition(dist, k, axis=1)[:, :k + 1]`` and
+    an ``np.argsort`` of those distances; both work row by row, so the same calls on row
+    blocks of bit-identical distances give the same indices, ties included. Distances are
+    computed per block in imbalanced-learn's arithmetic (:func:`_vdm_rows`): memory
+    O(block x n_c), never n_c².
+
+    Examples
+    --------
+    >>> t = vdm_tables([np.array([[4, 0], [2, 2], [0, 4]])])
+    >>> smoten_kneighbors(np.array([[0], [2], [1], [0]]), t, 1).tolist()
+    [[0, 3], [1, 2], [2, 0], [0, 3]]
+    """
+    codes = _codes_2d(codes)
+    n = codes.shape[0]
+    if not 1 <= k + 1 <= n:
+        raise ValueError(f"k_neighbors={k} needs at least {k + 1} rows; got {n}.")
+    tables = [np.ascontiguousarray(t, dtype=np.float64) for t in tables]
+    if len(tables) != codes.shape[1]:
+        raise ValueError(f"{len(tables)} tables for {codes.shape[1]} columns.")
+    proba = np.concatenate(tables)
+    start = np.cumsum([0] + [t.shape[0] for t in tables]).astype(np.int64)
+    CT = np.ascontiguousarray(codes.T)
+    out = np.empty((n, k + 1), dtype=np.int64)
+    block = max(1, VDM_BLOCK_ELEMENTS // n)
+
+    def part(lo, hi):
+        dist = np.empty((min(block, hi - lo), n))
+        for q0 in range(lo, hi, block):
+            q1 = min(q0 + block, hi)
+            d = dist[: q1 - q0]
+            _vdm_rows(CT, proba, start, q0, q1, d)
+            rows = np.arange(q1 - q0)[:, None]
+            ind = np.argpartition(d, k, axis=1)[:, : k + 1]
+            out[q0:q1] = ind[rows, np.argsort(d[rows, ind])]
+
+    run_rows(part, n, min_rows=max(1, 2_000_000 // n))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# SMOTE-N: the mode
+# ---------------------------------------------------------------------------------------------
+
+
+@numba.njit(**SERIAL)
+def _mode(codes, rank, nn, parents, lo, hi, out):
+    """Per synthetic row and column, the most frequent code among the parent's neighbours,
+    ties to the smallest rank (``scipy.stats.mode`` on sorted-order codes)."""
+    n_cols = codes.shape[1]
+    counts = np.zeros(rank.shape[1], dtype=np.int64)
+    for i in range(lo, hi):
+        nbrs = nn[parents[i]]
+        for g in range(n_cols):
+            best = -1
+            top = 0
+            for s in range(nbrs.shape[0]):
+                c = codes[nbrs[s], g]
+                counts[c] += 1
+                a = counts[c]
+                if a > top or (a == top and rank[g, c] < rank[g, best]):
+                    top = a
+                    best = c
+            for s in range(nbrs.shape[0]):
+                counts[codes[nbrs[s], g]] = 0
+            out[i, g] = best
+
+
+def smoten_mode(codes, rank, nn, parents):
+    """Categories of one class's synthetic SMOTE-N rows.
+
+    Parameters
+    ----------
+    codes : ndarray of int (n_c, n_cat)
+        Category codes of the class's rows.
+    rank : sequence of n_cat ndarrays of int
+        ``rank[j][code]``: position of the category in sorted order.
+    nn : ndarray of int (n_c, k + 1)
+        :func:`smoten_kneighbors` (each row among its own neighbours).
+    parents : ndarray of int (n_new,)
+        Parent rows, from :class:`streamsmote._draws.ParentDraws`.
+
+    Returns
+    -------
+    ndarray of int32 (n_new, n_cat)
+        Per column, the code most frequent among the parent's k + 1 neighbours; a tie goes
+        to the category first in sorted order (imbalanced-learn's ``scipy.stats.mode`` on
+        ordinal codes).
+
+    Notes
+    -----
+    Chawla et al. (2002), §6.1 (SMOTE-N): the synthetic row takes, feature by feature, the
+    value the parent's nearest neighbours agree on most.
+
+    Examples
+    --------
+    >>> codes = np.array([[0], [1], [1], [0]])
+    >>> nn = np.array([[0, 1, 2], [1, 2, 3], [2, 1, 3], [3, 0, 1]])
+    >>> smoten_mode(codes, [np.array([1, 0])], nn, np.array([0, 3])).tolist()
+    [[1], [0]]
+    """
+    codes = _codes_2d(codes)
+    nn = np.ascontiguousarray(nn, dtype=np.int64)
+    parents = np.ascontiguousarray(parents, dtype=np.int64)
+    width = max([len(r) for r in rank], default=0)
+    rank2 = np.zeros((codes.shape[1], width), dtype=np.int64)
+    for g, r in enumerate(rank):
+        rank2[g, : len(r)] = r
+    out = np.empty((parents.shape[0], codes.shape[1]), dtype=np.int32)
+    run_rows(
+        lambda lo, hi: _mode(codes, rank2, nn, parents, lo, hi, out),
+        parents.shape[0],
+        min_rows=50_000,
+    )
+    return out
