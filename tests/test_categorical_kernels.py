@@ -234,10 +234,10 @@ def _mixed_frame(counts, seed, kinds):
     return df, y
 
 
-def _synthetic_smotenc(df, y, cat_cols, k, seed):
-    """Our synthetic rows, class by class in sorted label order: float64 numeric block and the
-    categorical values."""
-    num = df.drop(columns=cat_cols).to_numpy(dtype=np.float64)
+def _synthetic_smotenc(df, y, cat_cols, k, seed, dtype=np.float64):
+    """Our synthetic rows, class by class in sorted label order: the numeric block (in
+    ``dtype``, imblearn's one-hot dtype too) and the categorical values."""
+    num = df.drop(columns=cat_cols).to_numpy(dtype=dtype)
     coded = [discovery_codes(df[c].to_numpy()) for c in cat_cols]
     codes = np.stack([c[0] for c in coded], axis=1)
     rank = [c[2] for c in coded]
@@ -250,11 +250,11 @@ def _synthetic_smotenc(df, y, cat_cols, k, seed):
         rows = np.flatnonzero(y == c)
         X_c, codes_c = num[rows], codes[rows]
         ms = median_std(X_c)
-        nn = mixed_kneighbors(X_c, codes_c, smotenc_penalty(ms), k)[0]
+        nn = mixed_kneighbors(X_c, codes_c, smotenc_penalty(ms, dtype), k)[0]
         idx, gaps = ClassDraws(np.random.RandomState(seed).get_state(), n_c * k, n_new).take(n_new)
-        new = np.empty((n_new, X_c.shape[1]))
+        new = np.empty((n_new, X_c.shape[1]), dtype=dtype)
         interpolate(X_c, nn, idx // k, idx % k, gaps, new)
-        votes = smotenc_vote(codes_c, rank, nn, idx // k, seed, median_std=ms)
+        votes = smotenc_vote(codes_c, rank, nn, idx // k, seed, median_std=ms, dtype=dtype)
         out_num.append(new)
         out_cat.append(np.stack([coded[j][1][votes[:, j]] for j in range(len(cat_cols))], 1))
     return np.concatenate(out_num), np.concatenate(out_cat)
@@ -320,6 +320,20 @@ def test_smoten_parity(container, kinds, counts, seed):
     theirs = np.asarray(X_res, dtype=object)[len(y) :]
     ours = _synthetic_smoten(df.astype(object).to_numpy(), y, 5, seed)
     assert (theirs == ours).all()
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_smotenc_parity_float32(seed):
+    df, y = _mixed_frame([120, 30, 60, 25], seed, KINDS["all"])
+    cat_cols = [c for c in df.columns if c.startswith("c")]
+    df = df.astype({c: np.float32 for c in df.columns if c.startswith("x")})
+    imb = ImbSMOTENC(
+        categorical_features=[df.columns.get_loc(c) for c in cat_cols], random_state=seed
+    )
+    X_res = imb.fit_resample(df, y)[0][len(y) :]
+    num, cats = _synthetic_smotenc(df, y, cat_cols, 5, seed, np.float32)
+    assert X_res.drop(columns=cat_cols).to_numpy().tobytes() == num.tobytes()
+    assert (X_res[cat_cols].to_numpy() == cats).all()
 
 
 # ---------------------------------------------------------------------------------------------

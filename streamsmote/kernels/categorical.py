@@ -263,6 +263,8 @@ def mixed_kneighbors(X_num, codes, penalty, k):
     X = np.asarray(X_num)
     if X.ndim != 2:
         raise ValueError(f"X_num must be 2-d; got shape {X.shape}.")
+    if k < 1:
+        raise ValueError(f"k must be at least 1; got {k}.")
     CT = np.ascontiguousarray(_codes_2d(codes, X.shape[0]).T)
     XT = np.ascontiguousarray(X.T, dtype=np.float64)
     n = X.shape[0]
