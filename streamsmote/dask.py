@@ -39,9 +39,9 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
         Numeric feature columns and the label column ``target``.
     target : str
         The label column.
-    smote : streamsmote.SMOTE, optional
-        Parameters (``k_neighbors``, ``sampling_strategy``, ``random_state``, ``neighbors``);
-        default ``SMOTE()``. It is fitted on the gathered minority rows.
+    smote : streamsmote.SMOTE, SMOTENC or SMOTEN, optional
+        The sampler and its parameters; default ``SMOTE()``. It is fitted on the gathered
+        minority rows (and, for SMOTEN, the category counts of every partition).
     mark_synthetic : str, optional
         Name of a boolean column to add, True on synthetic rows.
 
@@ -73,7 +73,7 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     [32, 32]
     """
     dask, _ = _import_dask()
-    from .sampler import ClassRows
+    from .sampler import BaseSMOTE, ClassRows
     from .strategy import plan
     from .variants import SMOTE
 
@@ -103,6 +103,19 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     np.add.at(lengths, tally["part"].to_numpy(), tally["n"].to_numpy())
     n_rows = int(lengths.sum())
     needed = [c for c, m in plan(smote.sampling_strategy, counts).items() if m > 0]
+
+    # whole-data statistics (SMOTEN's category counts): sums over rows, so the distinct
+    # (features, label) rows with their counts stand for the whole data
+    if type(smote)._observe is not BaseSMOTE._observe:
+        keys = [*features, target]
+        combos = ddf.groupby(keys, observed=True, dropna=False).size().compute().reset_index()
+        combos = combos.astype({c: meta[c].dtype for c in keys})
+        smote._observe(
+            layout,
+            combos[features],
+            combos[target].to_numpy(),
+            weights=combos.iloc[:, -1].to_numpy(np.int64),
+        )
 
     # gather the rows of the classes that need synthetic rows, with global row numbers
     starts = np.concatenate([[0], np.cumsum(lengths)])

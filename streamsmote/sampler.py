@@ -609,8 +609,9 @@ class BaseSMOTE(_ParamsMixin):
         """Boolean mask of the categorical columns of the first chunk ``X``, or None."""
         return None
 
-    def _observe(self, layout, X, labels):
-        """Whole-data statistics from one chunk (every row, majority included)."""
+    def _observe(self, layout, X, labels, weights=None):
+        """Whole-data statistics from one chunk (every row, majority included); ``weights``
+        counts each row that many times (Dask passes distinct rows with their counts)."""
 
     def _min_class_rows(self):
         """Rows a class needs to be sampled: the row itself and ``k_neighbors`` others."""

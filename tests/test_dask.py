@@ -70,3 +70,39 @@ def test_errors(client, frame):
     bad = dd.from_pandas(frame.assign(s="x"), npartitions=2)
     with pytest.raises(ValueError, match="non-numeric feature columns"):
         resample(bad, "label")
+
+
+@pytest.mark.parametrize("variant", ["smotenc", "smoten"])
+@pytest.mark.parametrize("npartitions", [1, 5])
+def test_categorical_variants_same_rows_as_fit_resample(client, variant, npartitions):
+    rng = np.random.default_rng(3)
+    n = 2000
+    df = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "city": rng.choice(["paris", "lyon", "nice", "lille"], size=n),
+            "kind": pd.Categorical(rng.choice(["x", "y"], size=n)),
+        }
+    )
+    df["label"] = np.select([rng.random(n) < 0.08, rng.random(n) < 0.1], [1, 2], 0)
+    if variant == "smoten":
+        df = df.drop(columns=["a", "b"])
+        make = lambda: ss.SMOTEN(k_neighbors=3, random_state=4)  # noqa: E731
+    else:
+        make = lambda: ss.SMOTENC(["city", "kind"], random_state=4)  # noqa: E731
+    features = [c for c in df.columns if c != "label"]
+    X_res, y_res = make().fit_resample(df[features], df["label"])
+    out = resample(dd.from_pandas(df, npartitions=npartitions), "label", make()).compute()
+    assert len(out) == len(X_res)
+    got = out[out.index >= n]  # synthetic rows are numbered after the originals
+    expected = X_res.iloc[n:].assign(label=y_res.iloc[n:].to_numpy())
+    key = features + ["label"]
+    pd.testing.assert_frame_equal(
+        got[key].sort_values(key).reset_index(drop=True),
+        expected[key].sort_values(key).reset_index(drop=True),
+        check_dtype=False,  # dask keeps strings as pyarrow strings
+    )
+    # dask itself stores strings as pyarrow strings: compare values
+    originals = out[out.index < n].sort_index()
+    pd.testing.assert_frame_equal(originals, df, check_index_type=False, check_dtype=False)

@@ -111,7 +111,7 @@ class SMOTEN(BaseSMOTE):
     def _columns(self, X):
         return np.ones(X.shape[1], dtype=bool)
 
-    def _observe(self, layout, X, labels):
+    def _observe(self, layout, X, labels, weights=None):
         """Count, per column, the rows of each class holding each category."""
         if getattr(self, "_counted_layout", None) is not layout:
             self._counted_layout = layout
@@ -125,7 +125,8 @@ class SMOTEN(BaseSMOTE):
         n_slots = len(self._labels)
         for j, coder in enumerate(layout.coders):
             flat = codes[:, j].astype(np.int64) * n_slots + slots
-            seen = np.bincount(flat, minlength=coder.n_levels * n_slots)
+            seen = np.bincount(flat, weights, minlength=coder.n_levels * n_slots)
+            seen = seen.astype(np.int64, copy=False)
             table = np.zeros((coder.n_levels, n_slots), np.int64)
             old = self._counts[j]
             table[: old.shape[0], : old.shape[1]] = old
