@@ -18,6 +18,12 @@ import pandas as pd
 # numpy dtype kinds accepted as features: bool, signed int, unsigned int, float.
 _NUMERIC_KINDS = "biuf"
 
+_CATEGORICAL_ADVICE = (
+    "for categorical columns use streamsmote.SMOTENC(categorical_features=...) (CLI: "
+    "--method smotenc --categorical auto), or SMOTEN when every column is categorical; "
+    "otherwise encode or drop them."
+)
+
 
 def _is_positive_int(value):
     """An int (not a bool) of at least 1."""
@@ -164,6 +170,8 @@ class ChunkChecker:
         columns (a variant's column roles, see :meth:`streamsmote.sampler.BaseSMOTE._columns`):
         these may hold any hashable values but no missing ones, and their pandas categories
         may grow from chunk to chunk; the other columns must be numeric and finite.
+    categorical_advice : str, optional
+        What to do about non-numeric columns (by default: use SMOTENC or SMOTEN).
 
     Attributes
     ----------
@@ -193,8 +201,11 @@ class ChunkChecker:
     ValueError: chunk 1 of the source has 3 feature columns but the first chunk had 2. ...
     """
 
-    def __init__(self, where="the source", dtype_hint=None, categorical=None):
+    def __init__(
+        self, where="the source", dtype_hint=None, categorical=None, categorical_advice=None
+    ):
         self.where = where
+        self.categorical_advice = categorical_advice or _CATEGORICAL_ADVICE
         self.dtype_hint = dtype_hint
         self.categorical = categorical
         self.cat_mask = None
@@ -316,10 +327,8 @@ class ChunkChecker:
                 kinds = {str(c): str(X.dtypes[c]) for c in bad}
                 raise ValueError(
                     f"{loc}: non-numeric feature columns {_short_list(bad)} (dtypes {kinds}). "
-                    "SMOTE interpolates numbers: for categorical columns use "
-                    "streamsmote.SMOTENC(categorical_features=...) (CLI: --method smotenc), "
-                    "or SMOTEN when every column is categorical; otherwise encode or drop "
-                    "them. bool, int and float columns are accepted."
+                    f"SMOTE interpolates numbers: {self.categorical_advice} bool, int and "
+                    "float columns are accepted."
                 )
         elif self.cat_mask is not None:
             return  # an ndarray with categorical columns: numbers or objects

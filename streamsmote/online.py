@@ -46,6 +46,15 @@ from .sampler import _ParamsMixin
 # a pynndescent rebuild every window / 4 rows. Measured in benchmarks/results_online.md.
 AUTO_EXACT_MAX_WINDOW = 50_000
 
+# OnlineSMOTE's windows keep a Euclidean neighbour index updated row by row; a mixed or
+# value-difference metric (SMOTENC, SMOTEN) needs per-class statistics of the window that
+# change with every row, which the incremental index does not maintain yet.
+ONLINE_CATEGORICAL = (
+    "OnlineSMOTE (and the river wrapper) does not accept categorical columns yet: its "
+    "incremental neighbour index is Euclidean. For categorical data use "
+    "streamsmote.SMOTENC or SMOTEN over chunks (resample_chunks), or encode the columns."
+)
+
 
 class OnlineSMOTE(_ParamsMixin):
     """SMOTE for unbounded streams: each chunk comes back topped up with synthetic minority rows.
@@ -219,7 +228,7 @@ class OnlineSMOTE(_ParamsMixin):
             seed = rs
         self._rng = np.random.default_rng(seed)
         self._frozen = {name: getattr(self, name) for name in self._structural}
-        self._checker = ChunkChecker(where="the stream")
+        self._checker = ChunkChecker(where="the stream", categorical_advice=ONLINE_CATEGORICAL)
         self._layout = None
         self._windows = {}
         self._counts = {}

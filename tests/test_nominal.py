@@ -201,3 +201,9 @@ def test_errors_name_the_fix():
     unhashable.loc[3, "c0"] = ["a", "list"]
     with pytest.raises((ValueError, TypeError), match="hashable|unhashable"):
         ss.SMOTENC(["c0", "c1"]).fit_resample(unhashable, y)
+
+
+def test_online_smote_says_categorical_columns_are_not_supported_yet():
+    X, y = mixed_frame([100, 20], seed=11)
+    with pytest.raises(ValueError, match="OnlineSMOTE .* does not accept categorical columns"):
+        ss.OnlineSMOTE(random_state=0).partial_fit_resample(X, y)
