@@ -6,7 +6,7 @@ Sections
   (:class:`ChunkChecker`, :func:`check_chunksize`, :func:`check_target_column`).
 """
 
-from numbers import Integral
+from numbers import Integral, Number
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,67 @@ def check_target_column(columns, target, where="the data"):
     if target not in columns:
         raise ValueError(
             f"target column {target!r} not found in {where}; available columns: "
-            f"{_short_list(columns)}. Pass target= one of these names."
+            f"{_short_list(columns)}. Pass target= one of these names.{_sep_hint(columns)}"
+        )
+
+
+# Separators that make a whole header one cell when a file is read as comma-separated.
+_OTHER_SEPARATORS = (";", "\t", "|")
+
+
+def _sep_hint(columns):
+    """Advice when a header read as one column looks separated by another character."""
+    if len(columns) != 1 or not isinstance(columns[0], str):
+        return ""
+    for sep in _OTHER_SEPARATORS:
+        if sep in columns[0]:
+            return (
+                f" The header is one column holding {sep!r}: the file looks {sep!r}-separated; "
+                f"pass sep={sep!r}."
+            )
+    return ""
+
+
+def check_unique_columns(columns, where="the data"):
+    """Raise a ValueError naming the column names that occur more than once.
+
+    Readers rename duplicates (pandas reads a second ``label`` as ``label.1``), which would
+    silently train on the wrong column and change the output's schema; they are refused.
+
+    Parameters
+    ----------
+    columns : sequence
+        Column names as stored in the data (a CSV's raw header row, a Parquet schema).
+    where : str, default="the data"
+        Description of the data for the error message (e.g. a file name).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If a name occurs more than once.
+
+    Examples
+    --------
+    >>> check_unique_columns(["a", "label"])
+    >>> check_unique_columns(["a", "label", "label"], where="'x.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'x.csv' has duplicate column names ['label']: ...
+    """
+    seen, duplicates = set(), []
+    for name in columns:
+        if name in seen and name not in duplicates:
+            duplicates.append(name)
+        seen.add(name)
+    if duplicates:
+        raise ValueError(
+            f"{where} has duplicate column names {_short_list(duplicates)}: every column needs "
+            "its own name (the target and every feature), or the wrong column would be read. "
+            "Rename the duplicates."
         )
 
 
@@ -157,14 +217,16 @@ class ChunkChecker:
     Checks: X is 2-D (ndarray or DataFrame), y is 1-D with ``len(y) == len(X)``; every chunk
     has the container kind, width, column names and dtypes of the first; features are bool,
     integer or float (other columns are named in the error); numeric features hold no NaN or
-    infinity; labels hold no missing values.
+    infinity; labels hold no missing values and are all of one kind (numbers, strings, ...),
+    as the first chunk's are, so that they can be compared and sorted.
 
     Parameters
     ----------
     where : str, default="the source"
         Description of the source, used in error messages.
     dtype_hint : str, optional
-        Extra advice appended to dtype-change errors (e.g. how to pin CSV dtypes).
+        Extra advice appended to dtype-change errors (e.g. how to pin CSV dtypes), formatted
+        with ``column`` (the column's name) and ``dtype`` (a dtype that holds both chunks).
     categorical : callable, optional
         ``categorical(X)`` of the first chunk gives the boolean mask of its categorical
         columns (a variant's column roles, see :meth:`streamsmote.sampler.BaseSMOTE._columns`):
@@ -215,6 +277,7 @@ class ChunkChecker:
         self.n_features = None
         self.columns = None
         self.dtypes = None
+        self.label_kind = None
 
     # -- public ------------------------------------------------------------------------------
 
@@ -262,6 +325,7 @@ class ChunkChecker:
             self._check_finite(X, loc)
             self._check_categories(X, loc)
             self._check_labels(y, loc)
+            self._check_label_kind(y, loc)
         finally:
             self.chunk_index += 1
         self.offset += n
@@ -370,7 +434,6 @@ class ChunkChecker:
                 f"{self.n_features}. Every chunk must have the same columns; check the file "
                 "for ragged rows or a changed schema."
             )
-        hint = f" {self.dtype_hint}" if self.dtype_hint else ""
         if kind == "pandas":
             cols = list(X.columns)
             if cols != self.columns:
@@ -391,12 +454,12 @@ class ChunkChecker:
                 if dt != dt0 and not both_categories:
                     raise ValueError(
                         f"{loc}: column {c!r} has dtype {dt} but had {dt0} in the first chunk. "
-                        f"Every chunk must keep the same dtypes.{hint}"
+                        f"Every chunk must keep the same dtypes.{self._hint(c, dt0, dt)}"
                     )
         elif X.dtype != self.dtypes[0]:
             raise ValueError(
                 f"{loc}: X has dtype {X.dtype} but the first chunk had {self.dtypes[0]}. "
-                f"Every chunk must keep the same dtype; cast the chunks (X.astype(...)).{hint}"
+                "Every chunk must keep the same dtype; cast the chunks (X.astype(...))."
             )
 
     def _is_categorical(self, j):
@@ -418,6 +481,17 @@ class ChunkChecker:
                     "from 0). Give missing values a category of their own first (e.g. "
                     "df[col].fillna('missing')) or drop those rows."
                 )
+
+    def _hint(self, column, *dtypes):
+        """The source's advice for a column whose dtype changed, with a dtype holding both."""
+        if not self.dtype_hint:
+            return ""
+        try:
+            common = np.result_type(*dtypes)
+        except TypeError:  # an extension dtype
+            common = None
+        name = common.name if common is not None and common.kind in "iuf" else "float64"
+        return " " + self.dtype_hint.format(column=column, dtype=name)
 
     def _check_finite(self, X, loc):
         if self.cat_mask is not None:
@@ -475,6 +549,62 @@ class ChunkChecker:
                 f"{loc}: the label (y) is missing at row {self.offset + r} of the stream (row "
                 f"{r} of the chunk). Every row needs a class label: drop unlabelled rows first."
             )
+
+    def _check_label_kind(self, y, loc):
+        """Labels of one kind in every chunk: ints then strings cannot be sorted together."""
+        values = y.cat.categories if isinstance(y.dtype, pd.CategoricalDtype) else y
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        kind = _INFERRED_LABEL_KINDS.get(inferred, inferred)
+        if kind == "mixed":
+            kinds = [_label_kind(v) for v in np.asarray(y)]
+            kind = kinds[0] if len(set(kinds)) == 1 else "mixed"
+        if kind == self.label_kind or kind == "empty":
+            return
+        first = self.label_kind
+        if first is None and kind != "mixed":
+            self.label_kind = kind
+            return
+        values = np.asarray(y)
+        reference = first if first is not None else _label_kind(values[0])
+        r = next(i for i, v in enumerate(values) if _label_kind(v) != reference)
+        before = "the first chunk's labels are" if first else "the labels before it are"
+        name = y.name if isinstance(y, pd.Series) else None
+        if self.dtype_hint and name is not None:
+            fix = self.dtype_hint.format(column=name, dtype="str")
+        else:
+            fix = "Convert them to one type first, e.g. y.astype(str)."
+        raise ValueError(
+            f"{loc}: the label (y) at row {self.offset + r} of the stream (row {r} of the "
+            f"chunk) is {values[r]!r}, a {_label_kind(values[r])}, but {before} "
+            f"{_plural(reference)}. Class labels must all be of one type to be compared and "
+            f"sorted. {fix}"
+        )
+
+
+# pandas.api.types.infer_dtype → the kind of label it holds ("mixed": look at each value).
+_INFERRED_LABEL_KINDS = {
+    "integer": "number",
+    "floating": "number",
+    "mixed-integer-float": "number",
+    "decimal": "number",
+    "boolean": "number",
+    "string": "string",
+    "mixed-integer": "mixed",
+    "mixed": "mixed",
+}
+
+
+def _label_kind(value):
+    """``"number"``, ``"string"`` or the type name of one label value."""
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Number | np.bool_):
+        return "number"
+    return type(value).__name__
+
+
+def _plural(kind):
+    return {"number": "numbers", "string": "strings"}.get(kind, f"of type {kind}")
 
 
 # =============================================================================================

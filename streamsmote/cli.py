@@ -3,6 +3,7 @@
 ::
 
     streamsmote resample INPUT OUTPUT --target COL [--k 5] [--strategy auto] [--order append]
+                         [--sep ;] [--dtype COL=TYPE ...]
     streamsmote inspect INPUT --target COL [--k 5] [--strategy auto] [--json]
     streamsmote demo [--rows 2000000] [--out ./streamsmote-demo] [--seed 0]
 
@@ -11,14 +12,20 @@ Files are CSV (``.csv``, ``.tsv``, compressed ``.csv.gz`` ... for input) or Parq
 extension. Everything is streamed chunk by chunk; outputs are written atomically.
 
 A user error (missing file, unknown column, bad option, a class too small for ``--k``, ...)
-prints one line ``streamsmote: error: ...`` on stderr and exits with code 2.
+prints one line ``streamsmote: error: ...`` on stderr and exits with code 2. Ctrl-C, SIGTERM
+and SIGHUP remove the temporary output file and spill folder, print one line and exit with
+128 + the signal number; a closed stdout (``streamsmote ... | head``) ends the command quietly.
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import re
+import signal
 import sys
+import threading
 import time
 import warnings
 
@@ -27,7 +34,11 @@ from . import strategy as _strategy
 
 PROG = "streamsmote"
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE (not defined on Windows)
+
+# Signals that end a command the way Ctrl-C does: cleanup, one line, exit 128 + signal.
+CLEANUP_SIGNALS = ("SIGTERM", "SIGHUP")
 
 CSV_EXTS = (".csv", ".tsv", ".txt")
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
@@ -38,8 +49,60 @@ class CLIError(Exception):
     """A user error: printed as one ``streamsmote: error:`` line, exit code 2."""
 
 
+class Signalled(BaseException):
+    """Raised by SIGTERM or SIGHUP in the main thread, so that every ``finally`` and ``except
+    BaseException`` cleanup runs as it does for Ctrl-C's KeyboardInterrupt."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and is raised instead of exiting."""
+    """argparse, but a usage error is one line and is raised instead of exiting, and an
+    option's value may start with '-' (``--memory-limit -1MB`` then gets the message about a
+    bad size, not "expected one argument")."""
+
+    def __init__(self, *args, **kwargs):
+        self._flags = set()  # every option string
+        self._value_flags = set()  # those that take one value
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        self._flags.update(action.option_strings)
+        if action.option_strings and action.nargs is None:
+            self._value_flags.update(action.option_strings)
+        return action
+
+    def parse_known_args(self, args=None, namespace=None):
+        # Subcommand parsers get their arguments as a list here, from the top-level parser.
+        if args is not None:
+            args = self._attach_values(list(args))
+        return super().parse_known_args(args, namespace)
+
+    def _attach_values(self, args):
+        """``--opt -x`` → ``--opt=-x`` when ``--opt`` takes a value and ``-x`` is no option."""
+        out = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                out.extend(args[i:])
+                break
+            value = args[i + 1] if i + 1 < len(args) else ""
+            if (
+                arg in self._value_flags
+                and value.startswith("-")
+                and value != "-"
+                and value.split("=", 1)[0] not in self._flags
+            ):
+                out.append(f"{arg}={value}")
+                i += 2
+            else:
+                out.append(arg)
+                i += 1
+        return out
 
     def error(self, message):
         raise CLIError(f"{message} (see '{self.prog} --help')")
@@ -51,7 +114,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv=None):
-    """Run the command line; return the exit code (0 ok, 2 user error, 130 interrupted).
+    """Run the command line; return the exit code (0 ok, 2 user error, 128 + signal number
+    when interrupted by Ctrl-C, SIGTERM or SIGHUP, 141 when stdout is a closed pipe).
 
     Parameters
     ----------
@@ -64,19 +128,66 @@ def main(argv=None):
     2
     """
     try:
-        args = build_parser().parse_args(argv)
-        with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
-            return args.func(args) or 0
+        with _cleanup_on_signals():
+            args = build_parser().parse_args(argv)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                code = args.func(args) or 0
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe fails here, not in the interpreter's exit
+            return code
     except CLIError as exc:
         _error(str(exc))
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (ValueError, OSError, ImportError, RuntimeError) as exc:
         # Library errors already say what went wrong and how to fix it.
         _error(_one_line(exc))
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; no partial output file is left behind.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Signalled as exc:
+        name = signal.Signals(exc.signum).name
+        print(
+            f"{PROG}: terminated by {name}; no partial output file is left behind.",
+            file=sys.stderr,
+        )
+        return 128 + exc.signum
     return EXIT_USAGE
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals():
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Signalled` (once: a second
+    signal does not interrupt the cleanup); the previous handlers are restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    signums = [getattr(signal, name) for name in CLEANUP_SIGNALS if hasattr(signal, name)]
+
+    def handler(signum, frame):
+        for s in signums:
+            signal.signal(s, signal.SIG_IGN)
+        raise Signalled(signum)
+
+    previous = {s: signal.signal(s, handler) for s in signums}
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old if old is not None else signal.SIG_DFL)
+
+
+def _silence_stdout():
+    """Point stdout, a pipe whose reader has gone, at the null device, so that the
+    interpreter's final flush does not report a broken pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (e.g. captured)
+        pass
 
 
 def _error(message):
@@ -88,27 +199,50 @@ def _one_line(exc):
         return f"file not found: {exc.filename!r}"
     if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
         return f"{exc.strerror}: {exc.filename!r}"
-    text = " ".join(str(exc).split())
+    return _speak_cli(str(exc)) or type(exc).__name__
+
+
+def _speak_cli(text):
+    """A library message on one line, with the command line's options for the Python
+    parameters it names."""
+    text = " ".join(text.split())
+    for pattern, option in _OPTION_PATTERNS:
+        text = re.sub(pattern, option, text)
     for api, option in _OPTION_NAMES:
         text = text.replace(api, option)
-    return text or type(exc).__name__
+    return text
 
 
 # Library messages name Python parameters; on the command line the options are meant.
+_OPTION_PATTERNS = (
+    # the source's name: read_csv('x.csv', target='y', chunksize=100) -> 'x.csv'
+    (r"read_(?:csv|parquet)\(('[^']*'|\d+ files), target=[^)]*\)", r"\1"),
+    # the fix for a CSV column whose dtype changes between chunks
+    (r"read_csv\(\.\.\., dtype=\{'([^']*)': '([^']*)'\}\)", r"--dtype \1=\2"),
+)
 _OPTION_NAMES = (
     ("k_neighbors=", "--k "),
     ("Lower k_neighbors", "Lower --k"),
+    ("no k_neighbors", "no --k"),
     ("'sampling_strategy'", "--strategy"),
     ("sampling_strategy", "--strategy"),
+    ("Pass class_counts=...", "Pass --class-counts (from 'streamsmote inspect')"),
     ("class_counts=", "--class-counts "),
     ("leave class_counts out", "leave --class-counts out"),
+    ("memory_limit=", "--memory-limit "),
+    ("raise memory_limit", "raise --memory-limit"),
+    ("overwrite=True", "--overwrite"),
     ("Pass target= one", "Pass --target one"),
+    ("The target 'y' needs", "The --target column needs"),
     ("pass target= or mark_synthetic=", "pass --mark-synthetic"),
+    ("pass sep=", "pass --sep "),
+    (" To read only some columns, pass read_parquet(..., columns=[...]).", ""),
+    ("Convert them to one type first, e.g. y.astype(str).", "Write every part with one type."),
 )
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    print(f"{PROG}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+    print(f"{PROG}: warning: {_speak_cli(str(message))}", file=sys.stderr)
 
 
 def build_parser():
@@ -205,12 +339,56 @@ def _common(p):
         "--k", type=_positive_int, default=5, help="nearest neighbours per row (default 5)"
     )
     p.add_argument(
+        "--sep",
+        default=None,
+        metavar="CHAR",
+        help="field separator of a CSV input, e.g. ';' or '|' (default ',' for .csv, tab for "
+        ".tsv; '\\t' or 'tab' for a tab)",
+    )
+    p.add_argument(
+        "--dtype",
+        action="append",
+        type=_dtype_option,
+        default=[],
+        metavar="COL=TYPE",
+        help="read CSV column COL as TYPE (float64, int64, str, ...), e.g. for a column whose "
+        "type pandas guesses differently from chunk to chunk; repeatable",
+    )
+    p.add_argument(
         "--strategy",
         default="auto",
         help="auto | minority | 'not minority' | 'not majority' | all | a float (binary: "
         "minority/majority ratio after resampling) | a JSON dict of wanted counts after "
         "resampling, e.g. '{\"1\": 5000}' (default auto)",
     )
+
+
+def _dtype_option(text):
+    """``--dtype COL=TYPE`` → ``(COL, TYPE)``, TYPE checked by pandas."""
+    import pandas as pd
+
+    column, eq, name = text.rpartition("=")
+    if not eq or not column or not name:
+        raise argparse.ArgumentTypeError(
+            f"expected COL=TYPE such as 'amount=float64'; got {text!r}"
+        )
+    try:
+        pd.api.types.pandas_dtype(name)
+    except TypeError:
+        raise argparse.ArgumentTypeError(
+            f"unknown type {name!r} in {text!r}; use e.g. float64, float32, int64, bool or str"
+        ) from None
+    return column, name
+
+
+def _separator(text):
+    """``--sep`` text → the separator; ``\\t`` and ``tab`` mean a tab."""
+    if text is None:
+        return None
+    sep = "\t" if text in ("\\t", "tab", "TAB") else text
+    if not sep:
+        raise CLIError("--sep must not be empty; e.g. --sep ';'")
+    return sep
 
 
 def _positive_int(text):
@@ -259,19 +437,46 @@ def _output_format(path):
     )
 
 
-def open_source(path, target, chunksize, progress=False):
-    """A :class:`~streamsmote.sources.ChunkSource` over a CSV/TSV/Parquet file or directory."""
+def open_source(path, target, chunksize, progress=False, sep=None, dtype=()):
+    """A :class:`~streamsmote.sources.ChunkSource` over a CSV/TSV/Parquet file or directory.
+
+    ``sep`` (``--sep``) and ``dtype`` (``--dtype``, ``(column, type)`` pairs) apply to CSV."""
     from .sources import read_csv, read_parquet
 
     fmt = _input_format(path)
     if not os.path.exists(path):
         raise CLIError(f"input file {path!r} does not exist")
     if fmt == "parquet":
+        if sep is not None or dtype:
+            raise CLIError(
+                f"--sep and --dtype apply to CSV input; {path!r} is Parquet, whose columns "
+                "carry their own types"
+            )
         return read_parquet(path, target, batch_size=chunksize, progress=progress)
     if os.path.isdir(path):
         raise CLIError(f"input {path!r} is a directory; a CSV input must be a file")
-    extra = {"sep": "\t"} if fmt == "tsv" else {}
-    return read_csv(path, target, chunksize=chunksize, progress=progress, **extra)
+    sep = _separator(sep) or ("\t" if fmt == "tsv" else ",")
+    dtypes = dict(dtype)
+    src = read_csv(path, target, chunksize=chunksize, progress=progress, sep=sep, dtype=dtypes)
+    unknown = [c for c in dtypes if c != target and c not in src.columns]
+    if unknown:
+        raise CLIError(
+            f"--dtype names column(s) {unknown} that {path!r} does not have; its columns are "
+            f"{[*src.columns, target]}"
+        )
+    return src
+
+
+def _open_input(args, progress=False):
+    """:func:`open_source` with the options of ``resample`` or ``inspect``."""
+    return open_source(
+        args.input,
+        args.target,
+        args.chunksize,
+        progress=progress,
+        sep=args.sep,
+        dtype=args.dtype,
+    )
 
 
 def _check_output(path, overwrite, input_path):
@@ -396,9 +601,10 @@ def _is_numpy_dtype(dtype):
     return isinstance(dtype, np.dtype)
 
 
-def _label_dtype(path, target, chunksize):
+def _label_dtype(args):
     """The dtype of the target column, from the first chunk of the input."""
-    it = iter(open_source(path, target, chunksize))
+    path = args.input
+    it = iter(_open_input(args))
     try:
         _, y = next(it)
     except StopIteration:
@@ -426,10 +632,10 @@ def cmd_resample(args):
     parse_memory(args.memory_limit, name="--memory-limit")
     strategy = parse_strategy(args.strategy)
     counts = None
-    src = open_source(args.input, args.target, args.chunksize, progress=_progress_wanted())
+    src = _open_input(args, progress=_progress_wanted())
     needs_labels = isinstance(strategy, dict) or args.class_counts is not None
     if needs_labels:
-        dtype = _label_dtype(args.input, args.target, args.chunksize)
+        dtype = _label_dtype(args)
         if isinstance(strategy, dict):
             strategy = match_labels(strategy, dtype=dtype)
         if args.class_counts is not None:
@@ -588,7 +794,7 @@ def inspect_source(src, k=5, strategy="auto"):
 def cmd_inspect(args):
     """``streamsmote inspect``: one pass, a report on stdout."""
     strategy = parse_strategy(args.strategy)
-    src = open_source(args.input, args.target, args.chunksize, progress=_progress_wanted())
+    src = _open_input(args, progress=_progress_wanted())
     start = time.perf_counter()
     report = inspect_source(src, k=args.k, strategy=strategy)
     report["seconds"] = round(time.perf_counter() - start, 3)
@@ -652,6 +858,13 @@ def print_inspect(r, strategy_text, file=None):
         file=file,
     )
     for c in r["too_small"]:
+        if counts[c] < 2:
+            print(
+                f"warning: class {c!r} has 1 row; SMOTE needs two rows of a class to "
+                "interpolate between (leave the class out of --strategy, or add rows of it)",
+                file=file,
+            )
+            continue
         print(
             f"warning: class {c!r} has {counts[c]} rows; --k {r['k']} needs at least "
             f"{r['k'] + 1} (lower --k or leave the class out of --strategy)",

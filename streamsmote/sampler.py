@@ -83,12 +83,16 @@ def _same(a, b):
 
 
 def parse_memory(value, name="memory_limit"):
-    """Bytes from an int or a string such as ``"512MB"`` or ``"2GiB"``.
+    """Bytes from an int or a string such as ``"512MB"`` or ``"2GiB"``: finite, at least 1.
 
     Examples
     --------
     >>> parse_memory("512MB"), parse_memory("1GiB"), parse_memory(1000)
     (512000000, 1073741824, 1000)
+    >>> parse_memory("0.5")
+    Traceback (most recent call last):
+    ...
+    ValueError: memory_limit must be a positive number of bytes (finite, at least 1) or ...
     """
     if value is None:
         return DEFAULT_MEMORY_LIMIT
@@ -114,12 +118,13 @@ def parse_memory(value, name="memory_limit"):
                     number = float(text[: len(text) - len(unit)])
                 except ValueError:
                     break
-                if number > 0:
-                    return int(number * units[unit])
+                size = number * units[unit]
+                if np.isfinite(size) and size >= 1:
+                    return int(size)
                 break
     raise ValueError(
-        f"{name} must be a positive number of bytes or a string like '512MB' or '2GiB'; "
-        f"got {value!r}."
+        f"{name} must be a positive number of bytes (finite, at least 1) or a string like "
+        f"'512MB' or '2GiB'; got {value!r}."
     )
 
 
@@ -563,6 +568,13 @@ class BaseSMOTE(_ParamsMixin):
         """Per class that needs synthetic rows: the variant's graph, draws and emitter."""
         for c in self._needed():
             n_c, least = data[c].rows.shape[0], self._min_class_rows()
+            if n_c < 2:
+                raise ValueError(
+                    f"class {c!r} has {n_c} row; {type(self).__name__} needs at least two rows "
+                    "of a class to make new ones, so no k_neighbors can add rows to it. Leave "
+                    "the class out of sampling_strategy (a dict of the classes to oversample), "
+                    "or add rows of it."
+                )
             if n_c < least:
                 raise ValueError(
                     f"k_neighbors={self.k_neighbors} needs at least {least} rows of class "

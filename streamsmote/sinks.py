@@ -3,11 +3,17 @@
 Each writer writes to a temporary file in the destination directory and renames it over the
 destination (``os.replace``) only when every batch has been written. On any exception, even
 ``KeyboardInterrupt``, the temporary file is closed and deleted and the exception re-raised,
-so the destination is either the complete new file or untouched.
+so the destination is either the complete new file or untouched. A destination that exists
+keeps its permission bits; a destination that is a symbolic link keeps the link, and the file
+it points to is replaced. The temporary file is named ``.{name}.tmp-{pid}-{random}``: one left
+behind by a process that was killed outright (SIGKILL, power cut) is removed, with a warning,
+by the next write of the same destination.
 """
 
 import os
 import secrets
+import stat
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -123,7 +129,11 @@ class _Framer:
 
 
 def _prepare(path, overwrite):
-    """Check the destination and reserve a temporary file beside it; return both paths."""
+    """Check the destination and reserve a temporary file beside the file to replace.
+
+    Returns ``(path, dest, tmp)``: the absolute path asked for, the file the rename replaces
+    (the target of ``path`` when it is a symbolic link, so that the link stays) and the
+    temporary file beside ``dest``."""
     path = os.path.abspath(os.fspath(path))
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path!r} is a directory; pass a file path to write to.")
@@ -131,25 +141,80 @@ def _prepare(path, overwrite):
         raise FileExistsError(
             f"{path!r} already exists; pass overwrite=True to replace it, or choose another path."
         )
-    directory, name = os.path.split(path)
-    tmp = os.path.join(directory, f".{name}.tmp-{secrets.token_hex(6)}")
+    dest = os.path.realpath(path)
+    directory, name = os.path.split(dest)
+    _remove_stale(directory, name)
+    tmp = os.path.join(directory, f".{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     # "x" creates the file with the usual umask permissions and never clobbers another file.
     with open(tmp, "xb"):
         pass
-    return path, tmp
+    mode = _mode(dest)
+    if mode is not None:
+        # No wider than the old file while it is written (but writable by its owner).
+        os.chmod(tmp, mode | stat.S_IRUSR | stat.S_IWUSR)
+    return path, dest, tmp
 
 
-def _commit(tmp, path, overwrite):
+def _mode(path):
+    """Permission bits of an existing file, else None."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _remove_stale(directory, name):
+    """Delete the temporary files ``.{name}.tmp-{pid}-*`` of writers whose process no longer
+    runs: killed outright (SIGKILL, power cut), they could not clean up."""
+    if os.name != "posix":  # no os.kill(pid, 0) probe: os.kill terminates on Windows
+        return
+    prefix = f".{name}.tmp-"
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry[len(prefix) :].split("-", 1)[0]
+        if not entry.startswith(prefix) or not pid.isdigit() or _running(int(pid)):
+            continue
+        stale = os.path.join(directory, entry)
+        try:
+            os.unlink(stale)
+        except OSError:
+            continue
+        warnings.warn(
+            f"removed {stale!r}, left by an earlier write of {name!r} whose process {pid} was "
+            "killed before it could clean up",
+            stacklevel=4,
+        )
+
+
+def _running(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def _commit(tmp, dest, overwrite):
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)  # data on disk before the rename makes it visible
     finally:
         os.close(fd)
-    if not overwrite and os.path.exists(path):
+    mode = _mode(dest)
+    if mode is not None and not overwrite:
         raise FileExistsError(
-            f"{path!r} appeared while writing; pass overwrite=True to replace it."
+            f"{dest!r} appeared while writing; pass overwrite=True to replace it."
         )
-    os.replace(tmp, path)
+    if mode is not None:
+        os.chmod(tmp, mode)
+    os.replace(tmp, dest)
 
 
 def _discard(tmp):
@@ -199,9 +264,12 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     -----
     The header is written once, from the first batch; later batches are appended (their
     columns reordered to the first batch's if needed). The data go to a hidden temporary file
-    ``.{name}.tmp-{random}`` beside ``path``, renamed over ``path`` when all batches are
+    ``.{name}.tmp-{pid}-{random}`` beside ``path``, renamed over ``path`` when all batches are
     written; on any exception (including ``KeyboardInterrupt``) it is deleted, so ``path`` is
-    never partially written. With no batches at all the file is empty.
+    never partially written. A replaced file keeps its permission bits; when ``path`` is a
+    symbolic link, the file it points to is replaced and the link kept. Temporary files of
+    ``path`` whose process no longer runs (killed by SIGKILL) are removed, with a warning.
+    With no batches at all the file is empty.
 
     Examples
     --------
@@ -216,7 +284,7 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     1.0,0,False
     2.0,1,True
     """
-    path, tmp = _prepare(path, overwrite)
+    path, dest, tmp = _prepare(path, overwrite)
     framer = _Framer(target, mark_synthetic)
     try:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
@@ -225,7 +293,7 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
                 header = framer.batches == 1
                 if len(df) or header:
                     df.to_csv(f, header=header, index=False, lineterminator="\n")
-        _commit(tmp, path, overwrite)
+        _commit(tmp, dest, overwrite)
     except BaseException:
         _discard(tmp)
         raise
@@ -285,7 +353,7 @@ def write_parquet(
     [0, 1, 1]
     """
     pa, pq = _import_pyarrow()
-    path, tmp = _prepare(path, overwrite)
+    path, dest, tmp = _prepare(path, overwrite)
     framer = _Framer(target, mark_synthetic)
     writer = None
     try:
@@ -320,7 +388,7 @@ def write_parquet(
             )
         w, writer = writer, None
         w.close()
-        _commit(tmp, path, overwrite)
+        _commit(tmp, dest, overwrite)
     except BaseException:
         if writer is not None:
             try:

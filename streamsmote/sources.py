@@ -12,14 +12,21 @@ given to ``from_arrays``) yields ``(DataFrame, Series)``; one built from arrays 
 """
 
 import functools
+import gzip
 import os
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._validation import ChunkChecker, check_chunksize, check_target_column
+from ._validation import (
+    ChunkChecker,
+    check_chunksize,
+    check_target_column,
+    check_unique_columns,
+)
 
 __all__ = ["ChunkSource", "as_source", "from_arrays", "from_chunks", "read_csv", "read_parquet"]
 
@@ -28,9 +35,10 @@ _ONE_SHOT_FIX = (
     "or use from_arrays/read_csv/read_parquet"
 )
 _CSV_DTYPE_HINT = (
-    "pandas infers CSV dtypes chunk by chunk; pin them with "
-    "read_csv(..., dtype={'column': 'float64'})."
+    "pandas infers CSV dtypes chunk by chunk; pin this column's dtype with "
+    "read_csv(..., dtype={{{column!r}: {dtype!r}}})."
 )
+_PARQUET_COLUMNS_HINT = " To read only some columns, pass read_parquet(..., columns=[...])."
 
 
 def _import_tqdm():
@@ -76,7 +84,8 @@ class ChunkSource:
     progress : bool, default=False
         Show a tqdm progress bar over rows on stderr while iterating.
     dtype_hint : str, optional
-        Advice appended to dtype-change errors.
+        Advice appended to dtype-change errors, formatted with ``column`` and ``dtype``
+        (see :class:`~streamsmote._validation.ChunkChecker`).
 
     Attributes
     ----------
@@ -299,13 +308,57 @@ def from_arrays(X, y, chunksize=100_000, *, progress=False):
 # ---------------------------------------------------------------------------------------------
 
 
+# Options of pandas.read_csv that say where the header row is and how it is split.
+_CSV_LAYOUT_OPTIONS = (
+    "sep", "delimiter", "dialect", "engine", "compression", "encoding", "encoding_errors",
+    "quotechar", "quoting", "escapechar", "doublequote", "lineterminator", "comment",
+    "skiprows", "skipinitialspace", "skip_blank_lines", "storage_options",
+)  # fmt: skip
+# What pandas (or the decompressor under it) raises for a file it cannot read as CSV.
+_CSV_CORRUPT = (EOFError, gzip.BadGzipFile, zlib.error)
+_CSV_UNPARSABLE = (pd.errors.ParserError, UnicodeDecodeError)
+
+
+def _csv_read_error(path, exc):
+    """A ValueError naming a CSV file that pandas failed to read."""
+    detail = " ".join(str(exc).split())
+    if isinstance(exc, _CSV_CORRUPT):
+        return ValueError(
+            f"input {os.fspath(path)!r} is corrupt or truncated ({detail}); write or download "
+            "it again."
+        )
+    return ValueError(
+        f"input {os.fspath(path)!r} cannot be parsed as CSV ({detail}); check its separator, "
+        "encoding (UTF-8 expected) and that every row has as many fields as the header."
+    )
+
+
+def _csv_header(path, kwargs):
+    """The names in the header row of a CSV file as written (pandas renames duplicates:
+    ``label``, ``label`` become ``label``, ``label.1``)."""
+    options = {k: v for k, v in kwargs.items() if k in _CSV_LAYOUT_OPTIONS}
+    try:
+        row = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False, **options)
+    except pd.errors.EmptyDataError:
+        raise ValueError(
+            f"input {os.fspath(path)!r} is empty: a CSV file needs a header row naming its "
+            "columns, then one row per sample."
+        ) from None
+    except (*_CSV_CORRUPT, *_CSV_UNPARSABLE) as exc:
+        raise _csv_read_error(path, exc) from exc
+    return row.iloc[0].tolist()
+
+
 def _iter_csv(path, target, chunksize, kwargs):
-    with pd.read_csv(path, chunksize=chunksize, **kwargs) as reader:
-        for chunk in reader:
-            if target not in chunk.columns:
-                check_target_column(chunk.columns, target, where=repr(os.fspath(path)))
-            y = chunk.pop(target)
-            yield chunk, y, None
+    try:
+        with pd.read_csv(path, chunksize=chunksize, **kwargs) as reader:
+            for chunk in reader:
+                if target not in chunk.columns:
+                    check_target_column(chunk.columns, target, where=repr(os.fspath(path)))
+                y = chunk.pop(target)
+                yield chunk, y, None
+    except (*_CSV_CORRUPT, *_CSV_UNPARSABLE) as exc:
+        raise _csv_read_error(path, exc) from exc
 
 
 def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
@@ -333,8 +386,9 @@ def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
     Raises
     ------
     ValueError
-        If the target column is not in the header (the message lists the columns), or a
-        chunk breaks the chunk checks while iterating.
+        If the file is empty, the header names a column twice, the target column is not in
+        the header (the message lists the columns), the file cannot be parsed or is a
+        truncated archive, or a chunk breaks the chunk checks while iterating.
     TypeError
         If ``path`` is not a path, or ``iterator=``/``nrows=0``-style reader options conflict.
     FileNotFoundError
@@ -364,8 +418,11 @@ def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
     for key in ("iterator", "chunksize"):
         if key in pandas_kwargs:
             raise TypeError(f"read_csv: do not pass {key}=; streamsmote reads in chunks itself.")
+    where = repr(os.fspath(path))
+    if "names" not in pandas_kwargs and pandas_kwargs.get("header", "infer") in ("infer", 0):
+        check_unique_columns(_csv_header(path, pandas_kwargs), where=f"input {where}")
     header = pd.read_csv(path, **{**pandas_kwargs, "nrows": 0})
-    check_target_column(header.columns, target, where=repr(os.fspath(path)))
+    check_target_column(header.columns, target, where=where)
     columns = [c for c in header.columns if c != target]
     return ChunkSource(
         functools.partial(_iter_csv, path, target, chunksize, dict(pandas_kwargs)),
@@ -402,6 +459,28 @@ def _parquet_files(path):
     return files
 
 
+def _parquet_error(f, files, exc):
+    """The error to raise for a Parquet file (or part) that pyarrow failed to read: a missing
+    or unreadable file as is, anything else as a ValueError saying it is corrupt."""
+    if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+        return exc
+    what = _parquet_name(f, files)
+    if os.path.isfile(f) and os.path.getsize(f) == 0:
+        return ValueError(f"{what} is empty (0 bytes), not a Parquet file.")
+    detail = " ".join(str(exc).split())
+    return ValueError(
+        f"{what} is corrupt or truncated: it cannot be read as Parquet ({detail}). Write it "
+        "again" + (", or move it out of the directory." if len(files) > 1 else ".")
+    )
+
+
+def _parquet_name(f, files):
+    """``input 'x.parquet'`` or ``part 'p1.parquet' of 'dir'`` for messages."""
+    if len(files) == 1:
+        return f"input {f!r}"
+    return f"part {os.path.basename(f)!r} of {os.path.dirname(f) or '.'!r}"
+
+
 def _pandas_index_columns(schema):
     meta = schema.pandas_metadata or {}
     return {c for c in meta.get("index_columns", []) if isinstance(c, str)}
@@ -412,16 +491,20 @@ def _iter_parquet(files, read_columns, target, batch_size):
     offset = 0
     for f in files:
         where = os.path.basename(f) if len(files) > 1 else None
-        # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read until
-        # the file closes, i.e. memory proportional to the file, not to the batch.
-        with pq.ParquetFile(f, pre_buffer=False) as pf:
-            for batch in pf.iter_batches(batch_size=batch_size, columns=read_columns):
-                df = batch.to_pandas()
-                # One global RangeIndex over the stream, as pandas' chunked CSV reader gives.
-                df.index = pd.RangeIndex(offset, offset + len(df))
-                offset += len(df)
-                y = df.pop(target)
-                yield df, y, where
+        try:
+            # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read
+            # until the file closes, i.e. memory proportional to the file, not to the batch.
+            with pq.ParquetFile(f, pre_buffer=False) as pf:
+                for batch in pf.iter_batches(batch_size=batch_size, columns=read_columns):
+                    df = batch.to_pandas()
+                    # One global RangeIndex over the stream, as pandas' chunked CSV reader
+                    # gives.
+                    df.index = pd.RangeIndex(offset, offset + len(df))
+                    offset += len(df)
+                    y = df.pop(target)
+                    yield df, y, where
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid, ArrowIOError
+            raise _parquet_error(f, files, exc) from exc
 
 
 def read_parquet(path, target, batch_size=100_000, columns=None, progress=False):
@@ -458,7 +541,9 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
         If pyarrow is not installed.
     ValueError
         If the target or a requested column is missing (the message lists the available
-        columns), a directory holds no ``*.parquet`` file, or a chunk breaks the chunk checks.
+        columns), a file names a column twice, a part file has a column the first lacks (when
+        ``columns`` is not given), a file is empty, corrupt or truncated, a directory holds no
+        ``*.parquet`` file, or a chunk breaks the chunk checks.
 
     Examples
     --------
@@ -478,10 +563,13 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
     n_rows = 0
     features = read_columns = None
     for f in files:
-        # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read until
-        # the file closes, i.e. memory proportional to the file, not to the batch.
-        with pq.ParquetFile(f, pre_buffer=False) as pf:
+        try:
+            pf = pq.ParquetFile(f, pre_buffer=False)  # see _iter_parquet
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid, ArrowIOError
+            raise _parquet_error(f, files, exc) from exc
+        with pf:
             names = pf.schema_arrow.names
+            check_unique_columns(names, where=_parquet_name(f, files))
             if features is None:
                 check_target_column(names, target, where=repr(f))
                 if columns is None:
@@ -496,13 +584,22 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
                         )
                     features = [c for c in columns if c != target]
                 read_columns = features + [target]
+                first = f
             else:
                 missing = [c for c in read_columns if c not in names]
                 if missing:
                     raise ValueError(
                         f"read_parquet: part file {f!r} lacks columns {missing} that the first "
                         f"file has; available columns: {names}. All part files must share one "
-                        "schema (or pass columns= the common ones)."
+                        f"schema.{_PARQUET_COLUMNS_HINT}"
+                    )
+                skip = _pandas_index_columns(pf.schema_arrow)
+                extra = [c for c in names if c not in read_columns and c not in skip]
+                if extra and columns is None:
+                    raise ValueError(
+                        f"read_parquet: part file {f!r} has columns {extra} that the first "
+                        f"part {os.path.basename(first)!r} lacks. All part files must share one "
+                        f"schema.{_PARQUET_COLUMNS_HINT}"
                     )
             n_rows += pf.metadata.num_rows
     shown = os.fspath(path) if not isinstance(path, list | tuple) else f"{len(files)} files"
@@ -531,6 +628,7 @@ def _iter_user_chunks(make, target):
                     f"from_chunks: chunk {i} is a DataFrame but no target was given; pass "
                     "from_chunks(..., target='<label column>') to split the labels off."
                 )
+            check_unique_columns(item.columns, where=f"chunk {i} of from_chunks")
             if target not in item.columns:
                 check_target_column(item.columns, target, where=f"chunk {i} of from_chunks")
             yield item.drop(columns=[target]), item[target], None
@@ -675,6 +773,7 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
     if _is_array_pair(obj):
         return from_arrays(obj[0], obj[1], chunksize=chunksize, progress=progress)
     if isinstance(obj, pd.DataFrame):
+        check_unique_columns(obj.columns, where="the DataFrame")
         check_target_column(obj.columns, target, where="the DataFrame")
         return from_arrays(
             obj.drop(columns=[target]), obj[target], chunksize=chunksize, progress=progress

@@ -194,11 +194,16 @@ class MinorityStore:
         other.close()
 
     def close(self):
-        """Release everything and remove the spill folders."""
+        """Release everything and remove the spill folders, even when closing a spill file
+        fails (on a full disk its buffered rows cannot be flushed): the rows are discarded
+        anyway, and the error that brought the caller here matters more."""
         for s in self.classes.values():
             for f in s.files or ():
                 if not f.closed:
-                    f.close()
+                    try:
+                        f.close()
+                    except OSError:
+                        pass
         self.classes = {}
         for folder in [self.folder, *self._adopted_folders]:
             if folder is not None:

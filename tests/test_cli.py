@@ -402,3 +402,175 @@ def test_subprocess_resample_and_errors(tmp_path, csv_file):
 
     done = _run_process("--version")
     assert done.returncode == 0 and ss.__version__ in done.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile inputs, as a real process: one line that names the thing and speaks the CLI's flags
+# ---------------------------------------------------------------------------------------------
+
+# Python spellings that must not reach a command-line user.
+API_WORDS = ("=True", "k_neighbors", "sampling_strategy", "read_csv(", "read_parquet(",
+             "dtype={", "sep=", "columns=", "astype", "target=", "memory_limit")  # fmt: skip
+
+
+def _hostile_files(tmp_path):
+    """Write the files of the hostile cases; return their paths by name."""
+    files = {}
+    rng = np.random.default_rng(0)
+    y = (rng.random(200) < 0.2).astype(int)
+    lines = [f"{rng.normal()},{rng.normal()},{a},{1 - a}" for a in y]
+    files["dup"] = tmp_path / "dup.csv"
+    files["dup"].write_text("f0,f1,label,label\n" + "\n".join(lines) + "\n")
+    files["empty"] = tmp_path / "x.csv"
+    files["empty"].write_bytes(b"")
+    rows = [f"{i},{i % 3}" for i in range(40)] + [f"{i},x{i % 3}" for i in range(40)]
+    files["labels"] = tmp_path / "labels.csv"
+    files["labels"].write_text("f0,label\n" + "\n".join(rows) + "\n")
+    frame = make_frame()
+    files["semicolon"] = tmp_path / "semi.csv"
+    frame.to_csv(files["semicolon"], sep=";", index=False)
+    changing = frame.assign(c=frame["c"].astype(float))
+    changing.loc[200:, "c"] += 0.5  # ints in the first chunks, floats later
+    files["changing"] = tmp_path / "changing.csv"
+    changing.to_csv(files["changing"], index=False, float_format="%g")
+    one = make_frame(n0=100, n1=40).astype({"label": str})
+    one.loc[0, "label"] = "lonely"
+    files["one"] = tmp_path / "one.csv"
+    one.to_csv(files["one"], index=False)
+    files["single"] = tmp_path / "single.csv"
+    frame.assign(label=0).to_csv(files["single"], index=False)
+    files["corrupt"] = tmp_path / "corrupt.parquet"
+    frame.to_parquet(files["corrupt"])
+    files["corrupt"].write_bytes(files["corrupt"].read_bytes()[:-100])
+    files["parts"] = tmp_path / "parts"
+    files["parts"].mkdir()
+    frame.iloc[:100].to_parquet(files["parts"] / "p0.parquet", index=False)
+    frame.iloc[100:].assign(d=1.0).to_parquet(files["parts"] / "p1.parquet", index=False)
+    return files
+
+
+def _hostile_cases(tmp_path):
+    f = _hostile_files(tmp_path)
+    out = tmp_path / "out.csv"
+    t = ("--target", "label")
+    return {
+        "duplicate target": (["resample", f["dup"], out, *t], "duplicate column names ['label']"),
+        "empty csv": (["inspect", f["empty"], *t], f"input '{f['empty']}' is empty"),
+        "label type (resample)": (
+            ["resample", f["labels"], out, *t, "--chunksize", 40],
+            "chunk 1 of '",
+        ),
+        "label type (inspect)": (
+            ["inspect", f["labels"], *t, "--chunksize", 40],
+            "row 40 of the stream (row 0 of the chunk) is 'x0', a string, but the first chunk's "
+            "labels are numbers",
+        ),
+        "memory inf": (["resample", f["dup"], out, *t, "--memory-limit", "inf"], "'inf'"),
+        "memory 1e400": (["resample", f["dup"], out, *t, "--memory-limit", "1e400"], "1e400"),
+        "memory 0.5": (["resample", f["dup"], out, *t, "--memory-limit", "0.5"], "at least 1"),
+        "memory -1MB": (["resample", f["dup"], out, *t, "--memory-limit", "-1MB"], "'-1MB'"),
+        "memory=-1MB": (["resample", f["dup"], out, *t, "--memory-limit=-1MB"], "'-1MB'"),
+        "semicolon": (["inspect", f["semicolon"], *t], "looks ';'-separated; pass --sep ';'"),
+        "dtype change": (
+            ["resample", f["changing"], out, *t, "--chunksize", 100],
+            "pin this column's dtype with --dtype c=float64",
+        ),
+        "one-row class": (
+            ["resample", f["one"], out, *t, "--k", 1],
+            "class 'lonely' has 1 row; SMOTE interpolates between two rows of a class, so no "
+            "--k can add rows to it. Leave the class out of --strategy",
+        ),
+        "corrupt parquet": (["inspect", f["corrupt"], *t], "is corrupt or truncated"),
+        "parquet parts differ": (
+            ["inspect", f["parts"], *t],
+            "p1.parquet' has columns ['d'] that the first part 'p0.parquet' lacks",
+        ),
+        "dtype for parquet": (["inspect", f["corrupt"], *t, "--dtype", "c=float64"], "CSV"),
+        "dtype unknown column": (
+            ["inspect", f["semicolon"], *t, "--sep", ";", "--dtype", "z=float64"],
+            "--dtype names column(s) ['z']",
+        ),
+        "dtype bad type": (["inspect", f["semicolon"], *t, "--dtype", "c=flaot"], "'flaot'"),
+        "one class": (
+            ["inspect", f["single"], *t],
+            "The --target column needs to have more than 1 class",
+        ),
+    }
+
+
+HOSTILE = [
+    "duplicate target", "empty csv", "label type (resample)", "label type (inspect)",
+    "memory inf", "memory 1e400", "memory 0.5", "memory -1MB", "memory=-1MB", "semicolon",
+    "dtype change", "one-row class", "corrupt parquet", "parquet parts differ",
+    "dtype for parquet", "dtype unknown column", "dtype bad type", "one class",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_input_is_one_line_in_cli_terms(tmp_path, case):
+    args, needle = _hostile_cases(tmp_path)[case]
+    before = sorted(os.listdir(tmp_path))
+    done = _run_process(*args)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("streamsmote: error: ")
+    assert needle in lines[0]
+    assert not [w for w in API_WORDS if w in lines[0]], lines[0]
+    assert "at most 0" not in lines[0]
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_hostile_cases_are_all_tested(tmp_path):
+    assert sorted(HOSTILE) == sorted(_hostile_cases(tmp_path))
+
+
+def test_sep_and_dtype_options(tmp_path):
+    f = _hostile_files(tmp_path)
+    out = tmp_path / "semi.parquet"
+    done = _run_process("resample", f["semicolon"], out, "--target", "label", "--sep", ";")
+    assert done.returncode == 0, done.stderr
+    assert pd.read_parquet(out)["label"].value_counts().to_dict() == {0: N0, 1: N0}
+    done = _run_process("inspect", f["labels"], "--target", "label", "--chunksize", 40,
+                        "--dtype", "label=str", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["class_counts"] == {
+        "0": 14, "1": 13, "2": 13, "x0": 14, "x1": 13, "x2": 13,
+    }  # fmt: skip
+    out = tmp_path / "changing.csv.out.csv"
+    done = _run_process("resample", f["changing"], out, "--target", "label", "--chunksize", 100,
+                        "--dtype", "c=float64")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert pd.read_csv(out)["c"].dtype == np.float64
+
+
+def test_inspect_one_row_class_suggests_leaving_it_out(tmp_path):
+    f = _hostile_files(tmp_path)
+    done = _run_process("inspect", f["one"], "--target", "label")
+    assert done.returncode == 0, done.stderr
+    assert "warning: class 'lonely' has 1 row" in done.stdout
+    assert "leave the class out of --strategy" in done.stdout
+    assert "--k 5 needs" not in done.stdout.split("'lonely'")[1].split("\n")[0]
+
+
+def test_overwrite_keeps_mode_and_symlink(tmp_path, csv_file):
+    out = tmp_path / "private.csv"
+    out.write_text("old\n")
+    out.chmod(0o600)
+    done = _run_process("resample", csv_file, out, "--target", "label", "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert (out.stat().st_mode & 0o777) == 0o600
+    assert len(pd.read_csv(out)) == 2 * N0
+
+    data = tmp_path / "data"
+    data.mkdir()
+    link = tmp_path / "latest.csv"
+    link.symlink_to(data / "v1.csv")
+    done = _run_process("resample", csv_file, link, "--target", "label")
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and len(pd.read_csv(data / "v1.csv")) == 2 * N0
+    done = _run_process("resample", csv_file, link, "--target", "label")
+    assert done.returncode == 2 and "--overwrite" in done.stderr
+    done = _run_process("resample", csv_file, link, "--target", "label", "--overwrite")
+    assert done.returncode == 0 and link.is_symlink(), done.stderr
+    assert sorted(os.listdir(data)) == ["v1.csv"]

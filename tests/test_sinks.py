@@ -1,6 +1,10 @@
 """Atomic CSV/Parquet writers: exact round trips, synthetic marks, no partial output ever."""
 
 import os
+import re
+import stat
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -236,3 +240,58 @@ def test_file_permissions_follow_umask(tmp_path):
     reference = tmp_path / "ref"
     reference.write_text("")
     assert (path.stat().st_mode & 0o777) == (reference.stat().st_mode & 0o777)
+
+
+@pytest.mark.parametrize(("writer", "name"), WRITERS)
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o444])
+def test_overwrite_keeps_the_old_files_mode(tmp_path, writer, name, mode):
+    path = tmp_path / name
+    path.write_text("old")
+    path.chmod(mode)
+    writer(batches(make_frame()), path)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert len(read_back(path)) == N
+
+
+@pytest.mark.parametrize(("writer", "name"), WRITERS)
+@pytest.mark.parametrize("exists", [True, False])
+def test_symlink_is_written_through_and_kept(tmp_path, writer, name, exists):
+    data = tmp_path / "data"
+    data.mkdir()
+    target = data / name
+    if exists:
+        target.write_text("old")
+    link = tmp_path / f"link-{name}"
+    link.symlink_to(target)
+    summary = writer(batches(make_frame()), link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    pd.testing.assert_frame_equal(read_back(target), make_frame())
+    assert summary["path"] == str(link)
+    assert sorted(os.listdir(data)) == [name]  # the temporary file lived beside the target
+
+
+@pytest.mark.parametrize(("writer", "name"), WRITERS)
+def test_stale_temp_files_of_dead_writers_are_removed(tmp_path, writer, name):
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()  # its pid now names no process
+    stale = tmp_path / f".{name}.tmp-{proc.pid}-0a1b2c3d"
+    live = tmp_path / f".{name}.tmp-{os.getppid()}-0a1b2c3d"  # a running process
+    other = tmp_path / f".other-{name}.tmp-{proc.pid}-0a1b2c3d"  # another destination
+    old_style = tmp_path / f".{name}.tmp-0a1b2c3d4e5f"  # no pid: not ours to judge
+    for p in (stale, live, other, old_style):
+        p.write_text("partial")
+    with pytest.warns(UserWarning, match=rf"removed .*{re.escape(stale.name)}.* {proc.pid} was"):
+        writer(batches(make_frame()), tmp_path / name)
+    assert not stale.exists()
+    assert live.exists() and other.exists() and old_style.exists()
+
+
+def test_temp_file_name_holds_the_pid(tmp_path):
+    seen = []
+
+    def spy():
+        seen.extend(p for p in os.listdir(tmp_path) if ".tmp-" in p)
+        yield from batches(make_frame())
+
+    write_csv(spy(), tmp_path / "o.csv")
+    assert len(seen) == 1 and seen[0].startswith(f".o.csv.tmp-{os.getpid()}-")

@@ -641,3 +641,148 @@ def test_file_and_array_sources_pickle(tmp_path):
         X_b, y_b = concat_frames(clone)
         pd.testing.assert_frame_equal(X_a, X_b)
         pd.testing.assert_series_equal(y_a, y_b)
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile files and chunks: duplicate names, empty or corrupt files, changing label types
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["f0,f1,label,label", "f0,f0,label", "label,f0,label.1,f0"])
+def test_csv_duplicate_names_refused(tmp_path, header):
+    # pandas would read the second 'label' as 'label.1' and train on the first one
+    path = tmp_path / "dup.csv"
+    n = len(header.split(","))
+    path.write_text(header + "\n" + "".join(",".join(["1"] * n) + "\n" for _ in range(5)))
+    dup = sorted({c for c in header.split(",") if header.split(",").count(c) > 1})
+    with pytest.raises(ValueError, match=re.escape(f"duplicate column names {dup}")):
+        read_csv(path, target="label")
+
+
+def test_csv_duplicate_names_with_other_separator_and_compression(tmp_path):
+    path = tmp_path / "dup.csv.gz"
+    pd.DataFrame([[1, 2, 0]], columns=["a", "b", "c"]).to_csv(path, sep=";", index=False)
+    read_csv(path, target="c", sep=";")  # fine
+    pd.DataFrame([[1, 2, 0]], columns=["a", "c", "c"]).to_csv(path, sep=";", index=False)
+    with pytest.raises(ValueError, match=r"'.*dup\.csv\.gz' has duplicate column names \['c'\]"):
+        read_csv(path, target="c", sep=";")
+
+
+def test_parquet_and_dataframe_duplicate_names_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dup.parquet"
+    table = pa.table([[1.0, 2.0], [0, 1], [1, 0]], names=["a", "label", "label"])
+    pq.write_table(table, path)
+    with pytest.raises(ValueError, match=r"dup\.parquet' has duplicate column names \['label'\]"):
+        read_parquet(path, target="label")
+    df = pd.DataFrame([[1.0, 0, 1], [2.0, 1, 0]], columns=["a", "label", "label"])
+    with pytest.raises(ValueError, match=r"chunk 0 of from_chunks has duplicate .*\['label'\]"):
+        list(from_chunks([df], target="label"))
+    with pytest.raises(ValueError, match=r"the DataFrame has duplicate column names"):
+        as_source(df, target="label")
+
+
+def test_empty_csv_names_the_file(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"input '.*x\.csv' is empty"):
+        read_csv(path, target="label")
+
+
+def test_truncated_compressed_csv_names_the_file(tmp_path):
+    path = tmp_path / "x.csv.gz"
+    make_frame(2000).to_csv(path, index=False)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"input '.*x\.csv\.gz' is corrupt or truncated"):
+        list(read_csv(path, target="label", chunksize=100))
+
+
+def _corrupt_parquet_files(tmp_path):
+    good = tmp_path / "good.parquet"
+    make_frame(2000).to_parquet(good, index=False)
+    data = good.read_bytes()
+    (tmp_path / "empty.parquet").write_bytes(b"")
+    (tmp_path / "truncated.parquet").write_bytes(data[: len(data) // 2])
+    footer = int.from_bytes(data[-8:-4], "little") + 8
+    damaged = bytearray(data)
+    damaged[4:-footer] = b"\x07" * (len(data) - footer - 4)  # footer intact, data pages not
+    (tmp_path / "damaged.parquet").write_bytes(bytes(damaged))
+    return good
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [("empty", "is empty (0 bytes)"), ("truncated", "is corrupt or truncated"),
+     ("damaged", "is corrupt or truncated")],
+)  # fmt: skip
+def test_corrupt_parquet_names_the_file_or_part(tmp_path, name, needle):
+    good = _corrupt_parquet_files(tmp_path)
+    with pytest.raises(ValueError, match=rf"input '.*{name}\.parquet' {re.escape(needle)}"):
+        list(read_parquet(tmp_path / f"{name}.parquet", target="label"))
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "part-0.parquet").write_bytes(good.read_bytes())
+    (parts / "part-1.parquet").write_bytes((tmp_path / f"{name}.parquet").read_bytes())
+    with pytest.raises(
+        ValueError, match=rf"part 'part-1\.parquet' of '.*parts' {re.escape(needle)}"
+    ):
+        list(read_parquet(parts, target="label"))
+
+
+def test_parquet_part_with_extra_column_refused(tmp_path):
+    df = make_frame()
+    df.iloc[:50].to_parquet(tmp_path / "part-0.parquet", index=False)
+    df.iloc[50:].assign(extra=1.0).to_parquet(tmp_path / "part-1.parquet", index=False)
+    with pytest.raises(
+        ValueError, match=r"part-1\.parquet' has columns \['extra'\] that the first"
+    ):
+        read_parquet(tmp_path, target="label")
+    # naming the columns to read is the way to read the common ones
+    src = read_parquet(tmp_path, target="label", columns=["f_float", "f_int"])
+    assert sum(len(y) for _, y in src) == N
+
+
+def test_label_kind_change_between_chunks_names_chunk_and_row():
+    from streamsmote import SMOTE
+
+    X = np.zeros((10, 1))
+    chunks = [(X, np.arange(10) % 2), (X, np.array(list("ababababab"), dtype=object))]
+    with pytest.raises(
+        ValueError,
+        match=r"chunk 1 of .*row 10 of the stream \(row 0 of the "
+        r"chunk\) is 'a', a string, but the first chunk's labels are numbers",
+    ):
+        SMOTE().fit(from_chunks(chunks))  # fmt: skip
+    # within one chunk too (the in-memory API: one chunk)
+    y = np.array([0, 1, 0, 1, "b", 1, 0, 1, 0, 1], dtype=object)
+    with pytest.raises(ValueError, match=r"row 4 .* is 'b', a string, but the labels before"):
+        SMOTE().fit_resample(X, y)
+
+
+def test_label_kind_change_in_csv_suggests_dtype(tmp_path):
+    path = tmp_path / "labels.csv"
+    rows = [f"{i},{i % 2}" for i in range(20)] + [f"{i},x{i % 2}" for i in range(20)]
+    path.write_text("a,label\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match=re.escape("read_csv(..., dtype={'label': 'str'})")):
+        list(read_csv(path, target="label", chunksize=20))
+    src = read_csv(path, target="label", chunksize=20, dtype={"label": str})
+    assert sum(len(y) for _, y in src) == 40
+
+
+def test_csv_dtype_change_hint_names_the_column(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = [f"{i},{i % 2}" for i in range(20)] + [f"{i}.5,{i % 2}" for i in range(20)]
+    path.write_text("c,label\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match=re.escape("read_csv(..., dtype={'c': 'float64'})")):
+        list(read_csv(path, target="label", chunksize=20))
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_target_not_found_suggests_the_separator(tmp_path, sep):
+    path = tmp_path / "semi.csv"
+    path.write_text(sep.join(["f0", "f1", "label"]) + "\n" + sep.join("120") + "\n")
+    with pytest.raises(ValueError, match=re.escape(f"pass sep={sep!r}")):
+        read_csv(path, target="label")
