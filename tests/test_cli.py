@@ -477,8 +477,8 @@ def _hostile_cases(tmp_path):
         ),
         "one-row class": (
             ["resample", f["one"], out, *t, "--k", 1],
-            "class 'lonely' has 1 row; SMOTE interpolates between two rows of a class, so no "
-            "--k can add rows to it. Leave the class out of --strategy",
+            "class 'lonely' has 1 row; SMOTE needs at least two rows of a class to make new "
+            "ones, so no --k can add rows to it. Leave the class out of --strategy",
         ),
         "corrupt parquet": (["inspect", f["corrupt"], *t], "is corrupt or truncated"),
         "parquet parts differ": (

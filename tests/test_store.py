@@ -65,11 +65,11 @@ def test_spill_into_a_full_disk_leaves_no_folder(full_tmpdir):
 
 
 def test_store_close_survives_a_failing_close(full_tmpdir):
-    s = store_module.MinorityStore(3, np.dtype(np.float64), memory_limit=8, keep=[1])
-    s.add(np.zeros((2, 3)), np.array([1, 1]), offset=0)  # spills
+    s = store_module.MinorityStore([(3, np.dtype(np.float64))], memory_limit=8, keep=[1])
+    s.add((np.zeros((2, 3)),), np.array([1, 1]), offset=0)  # spills
     assert s.spilled == {1} and os.listdir(full_tmpdir)
     with pytest.raises(OSError):
-        s.add(np.zeros((100, 3)), np.ones(100, int), offset=2)  # the disk is full
+        s.add((np.zeros((100, 3)),), np.ones(100, int), offset=2)  # the disk is full
     s.close()
     assert os.listdir(full_tmpdir) == []
 
