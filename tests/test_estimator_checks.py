@@ -5,6 +5,7 @@ import inspect
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.pipeline import Pipeline
@@ -190,3 +191,22 @@ def test_same_pipeline_result_as_imblearn_smote():
     ours = fitted(ss.SMOTE(neighbors="exact", random_state=3))
     theirs = fitted(ImbSMOTE(random_state=3))
     assert np.array_equal(ours.named_steps["clf"].coef_, theirs.named_steps["clf"].coef_)
+
+
+def test_make_pipeline_with_a_transformer_and_series_y():
+    # the scaler hands SMOTE an ndarray X; y stays a Series, as imbalanced-learn keeps it
+    from imblearn.pipeline import make_pipeline
+    from sklearn.datasets import load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    X, y = X.iloc[:120], y.iloc[:120]  # classes of 50, 50, 20
+    pipe = make_pipeline(StandardScaler(), ss.SMOTE(random_state=0), LogisticRegression())
+    pipe.set_output(transform="default").fit(X, y)
+    X_res, y_res = pipe[:-1].fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and isinstance(y_res, pd.Series)
+    assert y_res.value_counts().tolist() == [50, 50, 50]
+    pipe.set_output(transform="pandas")
+    X_res, y_res = pipe[:-1].fit_resample(X, y)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert X_res.index.equals(y_res.index)

@@ -263,6 +263,37 @@ def test_one_hot_y_comes_back_one_hot():
     assert (y_oh.sum(axis=1) == 1).all()
 
 
+def _y_forms():
+    X, y = make_data([30, 8], seed=18)
+    frame = pd.DataFrame(X, columns=list("abc"))
+    labels = np.where(y == 1, "rare", "common")
+    return {
+        "ndarray X, Series y": (X, pd.Series(y, name="t")),
+        "DataFrame X, ndarray y": (frame, y),
+        "ndarray X, categorical Series y": (X, pd.Series(labels, name="c").astype("category")),
+        "ndarray X, nullable Series y": (X, pd.Series(y, dtype="Int64")),
+        "DataFrame X, string ndarray y": (frame, labels),
+        "DataFrame X, indexed Series y": (
+            pd.DataFrame(X, index=np.arange(38) * 2),
+            pd.Series(labels, index=np.arange(38) * 2, name="t").astype("category"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("form", list(_y_forms()))
+def test_y_keeps_its_own_container_as_in_imblearn(form):
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    X, y = _y_forms()[form]
+    X_res, y_res = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(X, y)
+    X_ref, y_ref = ImbSMOTE(random_state=0).fit_resample(X, y)
+    assert type(X_res) is type(X_ref) and type(y_res) is type(y_ref)
+    if isinstance(y_ref, pd.Series):
+        pd.testing.assert_series_equal(y_res, y_ref)
+    else:
+        assert y_res.dtype == y_ref.dtype and np.array_equal(y_res, y_ref)
+
+
 def test_multilabel_and_continuous_targets_are_rejected():
     X = np.random.default_rng(16).normal(size=(20, 2))
     multilabel = np.random.RandomState(42).randint(2, size=(20, 3))
