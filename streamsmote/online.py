@@ -151,6 +151,7 @@ class OnlineSMOTE(_ParamsMixin):
         "half_life",
     )
     _structural = ("k_neighbors", "window", "neighbors", "window_kind")
+    _sampling_type = "over-sampling"  # as imbalanced-learn's samplers declare it
 
     def __init__(
         self,

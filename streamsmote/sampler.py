@@ -186,6 +186,8 @@ class SMOTE(_ParamsMixin):
         "neighbors",
         "memory_limit",
     )
+    # what imbalanced-learn's ensembles (BalancedBaggingClassifier, ...) read to plan a sampler
+    _sampling_type = "over-sampling"
 
     def __init__(
         self,

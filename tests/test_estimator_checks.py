@@ -210,3 +210,30 @@ def test_make_pipeline_with_a_transformer_and_series_y():
     X_res, y_res = pipe[:-1].fit_resample(X, y)
     assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
     assert X_res.index.equals(y_res.index)
+
+
+def test_inside_balanced_bagging_classifier():
+    from imblearn.ensemble import BalancedBaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_data([150, 30, 20], n_features=4, seed=4)
+    bag = BalancedBaggingClassifier(
+        estimator=DecisionTreeClassifier(random_state=0),
+        sampler=ss.SMOTE(random_state=0),
+        n_estimators=3,
+        random_state=0,
+    ).fit(X, y)
+    assert bag.predict(X).shape == (200,)
+    # each member's sampler over-sampled its bootstrap to the majority's count
+    for member in bag.estimators_:
+        smote = member.named_steps["sampler"]
+        counts = smote.class_counts_
+        top = max(counts.values())
+        assert {c: counts[c] + n for c, n in smote.sampling_strategy_.items()} == {
+            c: top for c in counts if c != max(counts, key=counts.get)
+        }
+
+
+def test_samplers_declare_over_sampling():
+    assert ss.SMOTE()._sampling_type == "over-sampling"
+    assert ss.OnlineSMOTE()._sampling_type == "over-sampling"
