@@ -4,6 +4,8 @@ Sections
 --------
 * Chunk checks: what every ``(X, y)`` chunk read from a source must satisfy
   (:class:`ChunkChecker`, :func:`check_chunksize`, :func:`check_target_column`).
+
+Parameter checks are declared as constraints (:mod:`streamsmote._constraints`).
 """
 
 from numbers import Integral
@@ -419,52 +421,3 @@ class ChunkChecker:
                 f"{loc}: the label (y) is missing at row {self.offset + r} of the stream (row "
                 f"{r} of the chunk). Every row needs a class label: drop unlabelled rows first."
             )
-
-
-# =============================================================================================
-# Parameter checks (shared by SMOTE and OnlineSMOTE)
-# =============================================================================================
-
-
-def check_k_neighbors(k):
-    """Raise unless ``k`` is a positive int.
-
-    Examples
-    --------
-    >>> check_k_neighbors(5)
-    >>> check_k_neighbors(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: k_neighbors must be a positive integer (neighbours per row); got 0. ...
-    """
-    if not _is_positive_int(k):
-        raise ValueError(
-            f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
-            "The usual value is 5."
-        )
-
-
-def check_neighbors(value, methods):
-    """Raise unless ``value`` is one of ``methods``."""
-    if value not in methods:
-        raise ValueError(
-            f"neighbors must be one of {methods}; got {value!r}. 'exact' is the reference, "
-            "'approx' uses pynndescent, 'auto' picks by class size."
-        )
-
-
-def check_sampling_strategy(value, string_strategies):
-    """Raise unless ``value`` has a type ``sampling_strategy`` accepts (its content is checked
-    against the class counts by :func:`streamsmote.strategy.plan`)."""
-    if isinstance(value, str) and value not in string_strategies:
-        raise ValueError(
-            f"When 'sampling_strategy' is a string, it needs to be one of "
-            f"{string_strategies}. Got {value!r} instead."
-        )
-    if isinstance(value, bool) or not (
-        isinstance(value, str | dict | float | Integral) or callable(value)
-    ):
-        raise ValueError(
-            f"sampling_strategy must be a float, one of {string_strategies}, a dict or a "
-            f"callable; got {value!r}."
-        )

@@ -19,7 +19,8 @@ The flow, top to bottom::
 
 import copy
 import warnings
-from numbers import Integral
+from collections.abc import Mapping
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -27,16 +28,11 @@ import pandas as pd
 from . import strategy as _strategy
 from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
+from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
 from ._threads import run_rows
-from ._validation import (
-    ChunkChecker,
-    check_chunksize,
-    check_k_neighbors,
-    check_neighbors,
-    check_sampling_strategy,
-)
+from ._validation import ChunkChecker, check_chunksize
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
@@ -188,6 +184,34 @@ class SMOTE(_ParamsMixin):
     )
     # what imbalanced-learn's ensembles (BalancedBaggingClassifier, ...) read to plan a sampler
     _sampling_type = "over-sampling"
+    _parameter_constraints = ParameterConstraints(
+        {
+            "k_neighbors": [
+                Interval(Integral, 1, None, closed="left"),
+                HasMethods(["kneighbors", "kneighbors_graph"]),
+            ],
+            "sampling_strategy": [
+                Interval(Real, 0, 1, closed="right"),
+                StrOptions(_strategy.STRING_STRATEGIES),
+                Mapping,
+                callable,
+            ],
+            "random_state": ["random_state"],
+            "neighbors": [StrOptions(METHODS)],
+            "memory_limit": [None, Interval(Integral, 1, None, closed="left"), str],
+        },
+        hints={
+            "k_neighbors": "Pass the number of neighbours per row (usually 5) or a "
+            "nearest-neighbours object such as NearestNeighbors(n_neighbors=6).",
+            "sampling_strategy": "A float is the minority/majority ratio wanted (two classes "
+            "only), a dict {class: rows wanted}, a callable y -> such a dict.",
+            "random_state": "numpy.random.Generator is not supported: imbalanced-learn's draws "
+            "use the legacy RandomState.",
+            "neighbors": "'exact' is the reference search, 'approx' an approximate graph, "
+            "'auto' picks by class size.",
+            "memory_limit": "Pass a number of bytes or a string like '512MB' or '2GiB'.",
+        },
+    )
 
     def __init__(
         self,
@@ -206,23 +230,8 @@ class SMOTE(_ParamsMixin):
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self):
-        check_k_neighbors(self.k_neighbors)
-        check_neighbors(self.neighbors, METHODS)
-        rs = self.random_state
-        if not (
-            rs is None
-            or isinstance(rs, np.random.RandomState)
-            or (isinstance(rs, Integral) and not isinstance(rs, bool))
-        ):
-            raise ValueError(
-                "random_state must be None, an int or a numpy.random.RandomState; got "
-                f"{rs!r}. (numpy.random.Generator is not supported: imbalanced-learn's draws "
-                "use the legacy RandomState.)"
-            )
-        if isinstance(rs, Integral) and not 0 <= rs < 2**32:
-            raise ValueError(f"random_state must be between 0 and 2**32 - 1; got {rs}.")
+        validate_params(self)
         parse_memory(self.memory_limit)
-        check_sampling_strategy(self.sampling_strategy, _strategy.STRING_STRATEGIES)
 
     # ------------------------------------------------------------------ in memory
 

@@ -352,15 +352,11 @@ def test_one_class():
 @pytest.mark.parametrize(
     ("strategy", "match"),
     [
-        ("balanced", "needs to be one of"),
-        (1.5, r"range \(0, 1\]"),
         ({5: 100}, "not present"),
         ({1: 2}, "greater or equal"),
-        ([0, 1], "sampling_strategy must be"),
-        (True, "sampling_strategy must be"),
     ],
 )
-def test_bad_sampling_strategy(strategy, match):
+def test_bad_sampling_strategy_for_the_data(strategy, match):
     X, y = data()
     with pytest.raises(ValueError, match=match):
         ss.SMOTE(sampling_strategy=strategy).fit_resample(X, y)
@@ -387,34 +383,86 @@ def test_sparse_x_is_rejected_with_the_fix():
         ss.SMOTE().fit_resample(sparse.csr_matrix(X), y)
 
 
-@pytest.mark.parametrize("k", [0, -1, 2.5, True, "5", None])
-def test_bad_k_neighbors(k):
+@pytest.mark.parametrize(
+    ("params", "allowed", "hint"),
+    [
+        (
+            {"k_neighbors": 0},
+            r"an int in the range \[1, inf\) or an object implementing",
+            "usually 5",
+        ),
+        ({"k_neighbors": -1}, "an int in the range", "NearestNeighbors"),
+        ({"k_neighbors": 2.5}, "an int in the range", "usually 5"),
+        ({"k_neighbors": True}, "an int in the range", "usually 5"),
+        ({"k_neighbors": "5"}, "an int in the range", "usually 5"),
+        ({"k_neighbors": None}, "an int in the range", "usually 5"),
+        ({"sampling_strategy": "balanced"}, "a str among {.*'not majority'", "ratio"),
+        ({"sampling_strategy": 1.5}, r"a float in the range \(0.0, 1.0\]", "ratio"),
+        ({"sampling_strategy": [0, 1]}, "Mapping' or a callable", "dict"),
+        ({"sampling_strategy": True}, "a float in the range", "dict"),
+        ({"neighbors": "fast"}, "a str among {.*'approx'", "reference"),
+        ({"neighbors": None}, "a str among", "reference"),
+        ({"neighbors": "EXACT"}, "a str among", "reference"),
+        ({"random_state": np.random.default_rng(0)}, "RandomState' or None", "Generator is not"),
+        ({"random_state": "0"}, r"an int in the range \[0, 4294967295\]", "legacy"),
+        ({"random_state": 1.5}, "an int in the range", "legacy"),
+        ({"random_state": True}, "an int in the range", "legacy"),
+        ({"random_state": -1}, "an int in the range", "legacy"),
+        ({"random_state": 2**32}, "an int in the range", "legacy"),
+        (
+            {"memory_limit": 0},
+            r"None, an int in the range \[1, inf\) or an instance of 'str'",
+            "512MB",
+        ),
+        ({"memory_limit": -5}, "an int in the range", "2GiB"),
+        ({"memory_limit": 1.5}, "an int in the range", "2GiB"),
+        ({"memory_limit": True}, "an int in the range", "2GiB"),
+    ],
+)
+def test_bad_parameters_in_sklearn_wording_with_the_fix(params, allowed, hint):
+    from sklearn.utils._param_validation import InvalidParameterError
+
     X, y = data()
-    with pytest.raises(ValueError, match=r"k_neighbors must be a positive integer.*got"):
-        ss.SMOTE(k_neighbors=k).fit_resample(X, y)
+    ((name, value),) = params.items()
+    match = rf"The '{name}' parameter of SMOTE must be .*{allowed}.*\. Got .* instead\. .*{hint}"
+    for method in ("fit_resample", "fit"):
+        with pytest.raises(InvalidParameterError, match=match):
+            getattr(ss.SMOTE(**params), method)(X, y)
 
 
-@pytest.mark.parametrize("neighbors", ["fast", None, "EXACT"])
-def test_bad_neighbors(neighbors):
+def test_bad_parameters_without_sklearn_are_value_errors(monkeypatch):
+    import sys
+
+    import sklearn.utils
+
+    monkeypatch.setitem(sys.modules, "sklearn.utils._param_validation", None)
+    monkeypatch.delattr(sklearn.utils, "_param_validation")
     X, y = data()
-    with pytest.raises(ValueError, match=r"neighbors must be one of \('auto', 'exact'"):
-        ss.SMOTE(neighbors=neighbors).fit_resample(X, y)
+    match = (
+        r"^The 'k_neighbors' parameter of SMOTE must be an int in the range \[1, inf\) or "
+        r"an object implementing 'kneighbors' and 'kneighbors_graph'\. Got 0 instead\."
+    )
+    with pytest.raises(ValueError, match=match) as info:
+        ss.SMOTE(k_neighbors=0).fit_resample(X, y)
+    assert type(info.value) is ValueError
+    with pytest.raises(ValueError, match=r"'random_state' parameter .* an int in the range \[0"):
+        ss.SMOTE(random_state=-1).fit_resample(X, y)
 
 
-def test_bad_random_state():
-    X, y = data()
-    with pytest.raises(ValueError, match=r"Generator is not supported.*RandomState"):
-        ss.SMOTE(random_state=np.random.default_rng(0)).fit_resample(X, y)
-    for bad in ["0", 1.5, True]:
-        with pytest.raises(ValueError, match=r"random_state must be None, an int"):
-            ss.SMOTE(random_state=bad).fit_resample(X, y)
-    for bad in [-1, 2**32]:
-        with pytest.raises(ValueError, match=r"between 0 and 2\*\*32 - 1"):
-            ss.SMOTE(random_state=bad).fit_resample(X, y)
+def test_parameter_constraints_for_sklearn_checks():
+    from sklearn.utils._param_validation import validate_parameter_constraints
+
+    sm = ss.SMOTE()
+    constraints = sm._parameter_constraints
+    assert set(constraints) == set(sm.get_params())
+    validate_parameter_constraints(constraints, sm.get_params(), "SMOTE")
+    osm = ss.OnlineSMOTE()
+    assert set(osm._parameter_constraints) == set(osm.get_params())
+    validate_parameter_constraints(osm._parameter_constraints, osm.get_params(), "OnlineSMOTE")
 
 
-@pytest.mark.parametrize("limit", [0, -5, "lots", "0MB", 1.5, True])
-def test_bad_memory_limit(limit):
+@pytest.mark.parametrize("limit", ["lots", "0MB"])
+def test_bad_memory_limit_string(limit):
     X, y = data()
     with pytest.raises(ValueError, match=r"memory_limit must be a positive number of bytes"):
         ss.SMOTE(memory_limit=limit).fit_resample(X, y)
@@ -432,3 +480,23 @@ def test_fit_resample_emits_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(X, y)
+
+
+def test_own_constraint_checks_agree_with_sklearn():
+    # without scikit-learn the constraints are checked and described here: the same verdicts
+    # (bools aside, refused here) and the same wording (string options aside, sorted here)
+    from sklearn.utils import _param_validation as pv
+
+    from streamsmote._constraints import ParameterConstraints, StrOptions, _describe, _satisfied
+    from streamsmote._constraints import _to_sklearn as to_sklearn
+
+    values = [None, 0, 1, 5, -1, 0.5, 1.0, 1.5, 2**32, float("nan"), "auto", "x", {1: 2}, len]
+    values += [np.random.RandomState(0), np.random.default_rng(0), np.int64(3), np.float32(0.5)]
+    for cls in (ss.SMOTE, ss.OnlineSMOTE):
+        for constraints in ParameterConstraints.of(cls).constraints.values():
+            for c in constraints:
+                theirs = pv.make_constraint(to_sklearn(c, pv))
+                if not isinstance(c, StrOptions):
+                    assert _describe(c) == str(theirs)
+                for v in values:
+                    assert _satisfied(c, v) == theirs.is_satisfied_by(v), (c, v)
