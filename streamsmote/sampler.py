@@ -123,8 +123,13 @@ class SMOTE(_ParamsMixin):
 
     Parameters
     ----------
-    k_neighbors : int, default=5
-        Nearest same-class neighbours to interpolate towards.
+    k_neighbors : int or nearest-neighbours object, default=5
+        Nearest same-class neighbours to interpolate towards, found by streamsmote's own
+        search (``neighbors``). Or, as in imbalanced-learn, an object with ``kneighbors`` and
+        ``kneighbors_graph`` (e.g. ``sklearn.neighbors.NearestNeighbors(n_neighbors=6)``):
+        it is cloned, fitted on each class's rows and used as given, each row's
+        ``n_neighbors - 1`` nearest rows after itself being its neighbours, so that the output
+        is imbalanced-learn's with that object.
     sampling_strategy : float, str, dict or callable, default="auto"
         Which classes to over-sample and how far, exactly as in
         :class:`imblearn.over_sampling.SMOTE` (see :func:`streamsmote.strategy.plan`).
@@ -133,7 +138,8 @@ class SMOTE(_ParamsMixin):
         imbalanced-learn's. An instance is consumed as imbalanced-learn consumes it.
     neighbors : {"auto", "exact", "approx"}, default="auto"
         Neighbour search: an exact numba kernel, pynndescent, or whichever is faster for each
-        class's size (:func:`streamsmote.neighbors.choose`).
+        class's size (:func:`streamsmote.neighbors.choose`). Not used when ``k_neighbors`` is
+        an object.
     memory_limit : int or str, default=None
         Bytes (or ``"512MB"``) of rows the streaming store keeps in RAM before it drops the
         largest class or spills to disk; ``None`` means 128 MiB.
@@ -149,6 +155,10 @@ class SMOTE(_ParamsMixin):
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when X was a DataFrame with string column names.
+    nn_k_ : estimator object
+        The nearest-neighbours object: the fitted clone of a ``k_neighbors`` object, or, for
+        an int, ``NearestNeighbors(n_neighbors=k_neighbors + 1)`` (unfitted; needs
+        scikit-learn), as imbalanced-learn names it.
     provenance_ : DataFrame
         After :meth:`fit_resample`: for every synthetic row (in output order) its ``class``,
         the input row numbers of its ``parent`` and ``neighbor`` (0-based positions) and the
@@ -604,14 +614,16 @@ class SMOTE(_ParamsMixin):
 
     def _build(self, data):
         """Neighbour graph and draw cursor of every class that needs synthetic rows."""
-        k = self.k_neighbors
+        given = not isinstance(self.k_neighbors, Integral)  # a neighbours object
+        n_nn = getattr(self.k_neighbors, "n_neighbors", None) if given else self.k_neighbors + 1
         for c in self._needed():
             n_c = data[c][0].shape[0]
-            if n_c < k + 1:
+            if n_nn is not None and n_c < n_nn:
+                lower = "its n_neighbors (to at most" if given else "k_neighbors (to at most"
                 raise ValueError(
-                    f"k_neighbors={k} needs at least {k + 1} rows of class {c!r}; got {n_c}. "
-                    f"Lower k_neighbors (to at most {max(n_c - 1, 0)}), or leave the class out "
-                    "of sampling_strategy."
+                    f"k_neighbors={self.k_neighbors!r} needs at least {n_nn} rows of class "
+                    f"{c!r}; got {n_c}. Lower {lower} {max(n_c - 1 + given, 0)}), or leave the "
+                    "class out of sampling_strategy."
                 )
         seed_rs = self.random_state
         shared = isinstance(seed_rs, np.random.RandomState)
@@ -619,18 +631,43 @@ class SMOTE(_ParamsMixin):
             seed_rs = int(np.random.SeedSequence().generate_state(1)[0])
         self._seed = seed_rs if not shared else None
         self._data, self._nn, self._draws = {}, {}, {}
+        self._nn_estimator = _clone(self.k_neighbors) if given else None
         state = seed_rs.get_state() if shared else None
         for c in self._needed():
             X_c, rows = data[c]
-            graph_seed = seed_rs if isinstance(seed_rs, Integral) else None
-            self._nn[c] = kneighbors(X_c, k, method=self.neighbors, random_state=graph_seed)
+            if given:  # used as given, exactly as imbalanced-learn's SMOTE uses it
+                nn = self._nn_estimator.fit(X_c).kneighbors(X_c, return_distance=False)
+                self._nn[c] = np.ascontiguousarray(nn[:, 1:], dtype=np.int64)
+            else:
+                graph_seed = seed_rs if isinstance(seed_rs, Integral) else None
+                self._nn[c] = kneighbors(
+                    X_c, self.k_neighbors, method=self.neighbors, random_state=graph_seed
+                )
             self._data[c] = (X_c, rows)
             start = state if shared else np.random.RandomState(seed_rs).get_state()
-            self._draws[c] = ClassDraws(start, X_c.shape[0] * k, self.sampling_strategy_[c])
+            n_slots = X_c.shape[0] * self._nn[c].shape[1]
+            self._draws[c] = ClassDraws(start, n_slots, self.sampling_strategy_[c])
             if shared:
                 state = self._draws[c].end_state()
         if shared:
             seed_rs.set_state(state)
+
+    @property
+    def nn_k_(self):
+        """The nearest-neighbours estimator of the last fit, as imbalanced-learn's ``nn_k_``:
+        the clone of a ``k_neighbors`` object (fitted on the last class resampled), or, for an
+        int, an unfitted ``sklearn.neighbors.NearestNeighbors(n_neighbors=k_neighbors + 1)``
+        (streamsmote's own search built the graph; needs scikit-learn)."""
+        if not hasattr(self, "_draws"):
+            raise AttributeError(f"{type(self).__name__} has no nn_k_ before it is fitted.")
+        if self._nn_estimator is not None:
+            return self._nn_estimator
+        try:
+            from sklearn.neighbors import NearestNeighbors
+        except ImportError as exc:
+            raise AttributeError("nn_k_ needs scikit-learn for an int k_neighbors.") from exc
+        k = next(iter(self._nn.values())).shape[1] if self._nn else self.k_neighbors
+        return NearestNeighbors(n_neighbors=k + 1)
 
     def _synthesize(self, c, n, rows_only=False, out=None):
         """The next ``n`` synthetic rows of class ``c`` (work matrix, or written into
@@ -676,6 +713,16 @@ class SMOTE(_ParamsMixin):
         from ._sklearn import sampler_tags
 
         return sampler_tags(self)
+
+
+def _clone(estimator):
+    """An unfitted copy of a neighbours object: ``sklearn.base.clone``, as imbalanced-learn
+    clones it, or a deep copy of an object that is no scikit-learn estimator."""
+    try:
+        from sklearn.base import clone
+    except ImportError:
+        return copy.deepcopy(estimator)
+    return clone(estimator, safe=False)
 
 
 def _with_room(X, n_more):

@@ -500,3 +500,80 @@ def test_own_constraint_checks_agree_with_sklearn():
                     assert _describe(c) == str(theirs)
                 for v in values:
                     assert _satisfied(c, v) == theirs.is_satisfied_by(v), (c, v)
+
+
+# ---------------------------------------------------------------------------------------------
+# k_neighbors as a nearest-neighbours object
+# ---------------------------------------------------------------------------------------------
+
+
+class _ManhattanNeighbors:
+    """Not a scikit-learn estimator: anything with kneighbors and kneighbors_graph will do."""
+
+    def __init__(self, n_neighbors):
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X):
+        self.X_ = X
+        return self
+
+    def kneighbors(self, X, return_distance=True):
+        d = np.abs(X[:, None, :] - self.X_[None, :, :]).sum(axis=2)
+        nn = np.argsort(d, axis=1, kind="stable")[:, : self.n_neighbors]
+        return (np.take_along_axis(d, nn, axis=1), nn) if return_distance else nn
+
+    def kneighbors_graph(self, X):  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_k_neighbors_object_is_used_as_imblearn_uses_it(frame):
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = make_data(MULTI, n_features=4, seed=19)
+    X = pd.DataFrame(X, columns=list("abcd")) if frame else X
+    nn = NearestNeighbors(n_neighbors=4, metric="manhattan")
+    sm = ss.SMOTE(k_neighbors=nn, random_state=2)
+    X_res, y_res = sm.fit_resample(X, y)
+    X_ref, y_ref = ImbSMOTE(k_neighbors=nn, random_state=2).fit_resample(X, y)
+    assert np.array_equal(np.asarray(X_res), np.asarray(X_ref))
+    assert np.array_equal(np.asarray(y_res), np.asarray(y_ref))
+    assert sm.nn_k_ is not nn and sm.nn_k_.n_neighbors == 4  # a fitted clone
+    assert sm.nn_k_.n_samples_fit_ == MULTI[-1]  # fitted on the last class resampled
+    assert not hasattr(nn, "n_samples_fit_")  # the parameter itself is left unfitted
+    # the same through the streaming path
+    synthetic = np.concatenate([np.asarray(b[0]) for b in sm.fit(X, y).generate(50)])
+    assert np.array_equal(synthetic, np.asarray(X_ref)[len(y) :])
+
+
+def test_k_neighbors_duck_typed_object():
+    X, y = make_data([40, 12], n_features=3, seed=20)
+    sm = ss.SMOTE(k_neighbors=_ManhattanNeighbors(3), random_state=0)
+    X_res, _ = sm.fit_resample(X, y)
+    prov = sm.provenance_
+    assert np.array_equal(X_res[52:], from_provenance(X, prov))
+    rows = np.flatnonzero(y == 1)
+    d = np.abs(X[rows][:, None] - X[rows][None]).sum(axis=2)
+    near = {rows[i]: set(rows[np.argsort(d[i], kind="stable")[1:3]]) for i in range(len(rows))}
+    assert all(nb in near[p] for p, nb in zip(prov["parent"], prov["neighbor"], strict=True))
+
+
+def test_k_neighbors_object_too_large_for_a_class():
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = data(30, 4)
+    with pytest.raises(
+        ValueError,
+        match=r"k_neighbors=NearestNeighbors\(n_neighbors=6\) needs at least 6 rows of class 1; "
+        r"got 4\. Lower its n_neighbors \(to at most 4\)",
+    ):
+        ss.SMOTE(k_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(X, y)
+
+
+def test_nn_k_for_an_int_is_imblearns_default_object():
+    X, y = data()
+    sm = ss.SMOTE(k_neighbors=3, random_state=0)
+    assert not hasattr(sm, "nn_k_")
+    sm.fit_resample(X, y)
+    assert type(sm.nn_k_).__name__ == "NearestNeighbors" and sm.nn_k_.n_neighbors == 4
