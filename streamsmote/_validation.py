@@ -143,6 +143,36 @@ def _is_sparse(X):
     return type(X).__module__.startswith("scipy.sparse")
 
 
+def _dtypes(X):
+    """``(column, dtype)`` pairs of a DataFrame, or one pair for an ndarray."""
+    return list(X.dtypes.items()) if isinstance(X, pd.DataFrame) else [(None, X.dtype)]
+
+
+def _is_object(dtype):
+    return isinstance(dtype, np.dtype) and dtype.kind == "O"
+
+
+def _holds_numbers(column):
+    """True if an object column converts to float64 (numbers, None)."""
+    try:
+        column.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _object_as_float(X, loc):
+    """An object ndarray of numbers as float64, as scikit-learn's ``check_array`` (and so
+    imbalanced-learn) converts it; anything else is refused with numpy's reason."""
+    try:
+        return X.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{loc}: X has dtype object and holds values that are not numbers ({exc}). SMOTE "
+            "interpolates numbers: encode categories first (e.g. one-hot or ordinal codes)."
+        ) from None
+
+
 class ChunkChecker:
     """Validate a stream of ``(X, y)`` chunks against the first non-empty one.
 
@@ -152,8 +182,11 @@ class ChunkChecker:
 
     Checks: X is 2-D (ndarray or DataFrame), y is 1-D with ``len(y) == len(X)``; every chunk
     has the container kind, width, column names and dtypes of the first; features are bool,
-    integer or float (other columns are named in the error); numeric features hold no NaN or
-    infinity; labels hold no missing values.
+    integer or float (other columns are named in the error; complex ones are "Complex data not
+    supported"), or of object dtype holding numbers (an object ndarray becomes float64, as
+    scikit-learn's ``check_array`` converts it; a DataFrame's object column keeps its dtype in
+    the output, as imbalanced-learn restores it); numeric features hold no NaN or infinity;
+    labels hold no missing values.
 
     Parameters
     ----------
@@ -267,6 +300,8 @@ class ChunkChecker:
                     f"{loc}: X must be 2-D (rows x features); got an array with shape "
                     f"{X.shape}. Use X.reshape(-1, 1) for a single feature."
                 )
+            if _is_object(X.dtype):
+                X = _object_as_float(X, loc)
         if isinstance(y, pd.DataFrame):
             if y.shape[1] != 1:
                 raise ValueError(
@@ -297,8 +332,23 @@ class ChunkChecker:
         return y
 
     def _check_numeric(self, X, loc):
+        complex_ = [c for c, dt in _dtypes(X) if pd.api.types.is_complex_dtype(dt)]
+        if complex_:
+            where = (
+                f"columns {_short_list(complex_)} hold"
+                if isinstance(X, pd.DataFrame)
+                else "X holds"
+            )
+            raise ValueError(
+                f"{loc}: Complex data not supported: {where} complex numbers. SMOTE "
+                "interpolates real numbers: pass the real and imaginary parts as two columns."
+            )
         if isinstance(X, pd.DataFrame):
-            bad = [c for c, dt in X.dtypes.items() if not _is_numeric_dtype(dt)]
+            bad = [
+                c
+                for c, dt in X.dtypes.items()
+                if not _is_numeric_dtype(dt) and not (_is_object(dt) and _holds_numbers(X[c]))
+            ]
             if bad:
                 kinds = {str(c): str(X.dtypes[c]) for c in bad}
                 raise ValueError(
@@ -375,9 +425,9 @@ class ChunkChecker:
             first = None  # (row, column position)
             for j, dt in enumerate(X.dtypes):
                 if isinstance(dt, np.dtype):
-                    if dt.kind != "f":
+                    if dt.kind not in "fO":
                         continue  # bool / int cannot hold NaN
-                    values = X.iloc[:, j].to_numpy()
+                    values = X.iloc[:, j].to_numpy(dtype=np.float64 if _is_object(dt) else None)
                 else:  # nullable extension dtype: missing values become NaN
                     values = X.iloc[:, j].to_numpy(dtype="float64", na_value=np.nan)
                 hit = _first_nonfinite_row(values)

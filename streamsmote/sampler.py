@@ -32,7 +32,7 @@ from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
 from ._threads import run_rows
-from ._validation import ChunkChecker, check_chunksize
+from ._validation import ChunkChecker, _is_sparse, check_chunksize
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
@@ -311,8 +311,8 @@ class SMOTE(_ParamsMixin):
     def _check_arrays(self, X, y):
         try:
             checked = ChunkChecker(where="X").check(X, y)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace("chunk 0 of X: ", "", 1)) from None
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(str(exc).replace("chunk 0 of X: ", "", 1)) from None
         if checked is None:
             raise ValueError(
                 "Found array with 0 sample(s) (shape=(0, ...)) while a minimum of 1 is "
@@ -321,7 +321,7 @@ class SMOTE(_ParamsMixin):
         X, y = checked
         if X.shape[1] == 0:
             raise ValueError(
-                "Found array with 0 feature(s) (shape=(n, 0)) while a minimum of 1 is "
+                f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
                 "required: X has no columns."
             )
         return X, y
@@ -337,7 +337,8 @@ class SMOTE(_ParamsMixin):
             Anything :func:`streamsmote.sources.as_source` accepts; or an array/DataFrame
             ``X`` with ``y`` as the second argument.
         y : array-like, optional
-            Labels, when ``source`` is an in-memory ``X``.
+            Labels, required when ``source`` is an in-memory ``X`` (which is then checked as
+            :meth:`fit_resample` checks it).
         class_counts : dict, optional
             ``{class: rows}`` of the whole source, when known: the store then keeps only the
             classes that need synthetic rows and never has to guess.
@@ -507,8 +508,15 @@ class SMOTE(_ParamsMixin):
         from .sources import as_source, from_arrays
 
         self._check_params()
-        if y is not None:
-            return from_arrays(source, y, chunksize=max(1, len(y)), progress=progress)
+        if y is not None:  # in-memory X: checked as fit_resample checks it
+            X, y = self._check_arrays(*CallerFormat(source, y).inputs())
+            return from_arrays(X, y, chunksize=len(y), progress=progress)
+        if isinstance(source, np.ndarray | pd.DataFrame) or _is_sparse(source):
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None: "
+                "call fit(X, y), or pass a source of (X, y) chunks (from_arrays, read_csv, "
+                "read_parquet, from_chunks)."
+            )
         src = as_source(source, progress=progress)
         if progress and not src.progress:
             src = copy.copy(src)

@@ -577,3 +577,56 @@ def test_nn_k_for_an_int_is_imblearns_default_object():
     assert not hasattr(sm, "nn_k_")
     sm.fit_resample(X, y)
     assert type(sm.nn_k_).__name__ == "NearestNeighbors" and sm.nn_k_.n_neighbors == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# fit(X, y) on in-memory data: checked as fit_resample checks it
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_fit_without_y_says_y_is_required(frame):
+    X, _ = data()
+    X = pd.DataFrame(X) if frame else X
+    with pytest.raises(ValueError, match=r"requires y to be passed, but the target y is None"):
+        ss.SMOTE().fit(X)
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_resample"])
+def test_fit_checks_in_memory_x_as_fit_resample_does(method):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = data()
+    sm = ss.SMOTE()
+    with pytest.raises(ValueError, match=r"0 feature\(s\) \(shape=\(38, 0\)\) while a minimum"):
+        getattr(sm, method)(np.empty((38, 0)), y)
+    with pytest.raises(ValueError, match=r"0 sample\(s\)"):
+        getattr(sm, method)(np.empty((0, 3)), [])
+    with pytest.raises(TypeError, match=r"^X is a scipy.sparse matrix.*toarray\(\)"):
+        getattr(sm, method)(sparse.csr_matrix(X), y)
+    with pytest.raises(ValueError, match=r"^Complex data not supported: X holds complex"):
+        getattr(sm, method)(X + 1j, y)
+    with pytest.raises(ValueError, match=r"Complex data not supported: columns \['b'\] hold"):
+        getattr(sm, method)(pd.DataFrame({"a": X[:, 0], "b": X[:, 1] + 1j}), y)
+
+
+def test_object_x_holding_numbers_is_converted_as_imblearn_converts_it():
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    X, y = data()
+    X_obj = X.astype(object)
+    X_res, _ = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(X_obj, y)
+    X_ref, _ = ImbSMOTE(random_state=0).fit_resample(X_obj, y)
+    assert X_res.dtype == X_ref.dtype == np.float64 and np.array_equal(X_res, X_ref)
+    frame = pd.DataFrame(X, columns=list("abc")).astype({"b": object})
+    F_res, _ = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(frame, y)
+    pd.testing.assert_frame_equal(F_res, ImbSMOTE(random_state=0).fit_resample(frame, y)[0])
+    ss.SMOTE().fit(X_obj, y)  # and through fit
+    X_obj[0, 0] = {"foo": "bar"}
+    with pytest.raises(TypeError, match=r"dtype object and holds values that are not numbers"):
+        ss.SMOTE().fit(X_obj, y)
+    frame.loc[3, "b"] = None
+    with pytest.raises(ValueError, match=r"column 'b' holds NaN \(missing value\) at row 3"):
+        ss.SMOTE().fit_resample(frame, y)
+    frame.loc[3, "b"] = "x"
+    with pytest.raises(ValueError, match=r"non-numeric feature columns \['b'\]"):
+        ss.SMOTE().fit_resample(frame, y)
