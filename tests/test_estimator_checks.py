@@ -237,3 +237,17 @@ def test_inside_balanced_bagging_classifier():
 def test_samplers_declare_over_sampling():
     assert ss.SMOTE()._sampling_type == "over-sampling"
     assert ss.OnlineSMOTE()._sampling_type == "over-sampling"
+
+
+def test_smote_then_cleaning_as_a_pipeline():
+    # SMOTEENN(smote=ss.SMOTE()) is refused by imbalanced-learn (it wants its own SMOTE class);
+    # a pipeline of the two samplers resamples the same way
+    from imblearn.combine import SMOTEENN
+    from imblearn.pipeline import make_pipeline
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    X, y = make_data([120, 30], n_features=3, seed=5)
+    ours = make_pipeline(ss.SMOTE(neighbors="exact", random_state=0), EditedNearestNeighbours())
+    theirs = SMOTEENN(smote=ImbSMOTE(random_state=0), enn=EditedNearestNeighbours())
+    for a, b in zip(ours.fit_resample(X, y), theirs.fit_resample(X, y), strict=True):
+        assert np.array_equal(a, b)

@@ -142,9 +142,10 @@ def test_parity_pandas_with_a_non_default_index():
 
 
 def test_parity_claim_names_the_imblearn_version_tested():
-    import tomllib
     from importlib.metadata import version
     from pathlib import Path
+
+    import tomllib
 
     root = Path(__file__).parents[1]
     extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
