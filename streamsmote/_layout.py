@@ -132,11 +132,14 @@ def concat(layout, parts_X, parts_y):
 
 
 class CallerFormat:
-    """How the caller of ``fit_resample`` passed ``X`` and ``y``, for the forms that
-    imbalanced-learn's ``fit_resample`` accepts on top of ndarrays, DataFrames and Series:
-    Python lists (returned as lists), a one-column DataFrame ``y`` (returned as a DataFrame),
-    a ``(n, 1)`` column ``y`` (raveled) and a one-hot ``(n, n_classes)`` ``y`` (resampled as
-    the column index of its 1, returned one-hot).
+    """How the caller of ``fit_resample`` passed ``X`` and ``y``, so that each comes back in
+    its own container, as imbalanced-learn's ``ArraysTransformer`` restores them: ``y`` keeps
+    its container whatever ``X`` is (a Series ``y`` beside an ndarray ``X`` comes back a Series
+    with its name and dtype, categorical included; an ndarray ``y`` beside a DataFrame ``X`` an
+    ndarray). On top of ndarrays, DataFrames and Series: Python lists (returned as lists), a
+    one-column DataFrame ``y`` (returned as a DataFrame), a ``(n, 1)`` column ``y`` (raveled)
+    and a one-hot ``(n, n_classes)`` ``y`` (resampled as the column index of its 1, returned
+    one-hot). A Series ``y`` beside a DataFrame ``X`` takes ``X``'s new index.
 
     Examples
     --------
@@ -160,6 +163,7 @@ class CallerFormat:
             self._y = y.iloc[:, 0]
         elif not isinstance(y, pd.Series | pd.DataFrame):
             arr = np.asarray(y)
+            self._y = arr
             if arr.ndim == 2 and arr.shape[1] == 1:
                 self._y = arr.ravel()
             elif arr.ndim == 2 and arr.shape[0] > 0:
@@ -172,20 +176,31 @@ class CallerFormat:
                     )
                 self.one_hot = (arr.shape[1], arr.dtype)
                 self._y = arr.argmax(axis=1)
+        # the container, name and dtype y comes back in, before the one-hot and list forms
+        self.y_series = isinstance(self._y, pd.Series)
+        self.y_name = getattr(self._y, "name", None)
+        self.y_dtype = getattr(self._y, "dtype", None)
 
     def inputs(self):
         """``(X, y)`` with ``y`` 1-D, for the ordinary checks."""
         return self._X, self._y
 
     def restore(self, X, y):
-        """The resampled ``(X, y)`` in the caller's forms."""
+        """The resampled ``(X, y)`` in the caller's forms, each in its own container."""
+        if self.y_series:
+            index = X.index if isinstance(X, pd.DataFrame) else None
+            y = pd.Series(np.asarray(y), index=index, name=self.y_name).astype(self.y_dtype)
+        else:
+            y = y.to_numpy() if isinstance(y, pd.Series) else np.asarray(y)
+            if self.y_dtype is not None:
+                y = y.astype(self.y_dtype, copy=False)
         if self.one_hot is not None:
             n_columns, dtype = self.one_hot
-            y = np.eye(n_columns, dtype=dtype)[np.asarray(y)]
+            y = np.eye(n_columns, dtype=dtype)[y]
         elif self.y_columns is not None:
-            y = pd.DataFrame({self.y_columns[0]: y}, index=getattr(y, "index", None))
+            y = y.to_frame(self.y_columns[0])
         if self.X_list:
             X = X.values.tolist() if isinstance(X, pd.DataFrame) else X.tolist()
         if self.y_list:
-            y = np.asarray(y).tolist()
+            y = y.tolist()
         return X, y

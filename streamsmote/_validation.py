@@ -4,6 +4,8 @@ Sections
 --------
 * Chunk checks: what every ``(X, y)`` chunk read from a source must satisfy
   (:class:`ChunkChecker`, :func:`check_chunksize`, :func:`check_target_column`).
+
+Parameter checks are declared as constraints (:mod:`streamsmote._constraints`).
 """
 
 from numbers import Integral, Number
@@ -207,6 +209,36 @@ def _is_sparse(X):
     return type(X).__module__.startswith("scipy.sparse")
 
 
+def _dtypes(X):
+    """``(column, dtype)`` pairs of a DataFrame, or one pair for an ndarray."""
+    return list(X.dtypes.items()) if isinstance(X, pd.DataFrame) else [(None, X.dtype)]
+
+
+def _is_object(dtype):
+    return isinstance(dtype, np.dtype) and dtype.kind == "O"
+
+
+def _holds_numbers(column):
+    """True if an object column converts to float64 (numbers, None)."""
+    try:
+        column.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _object_as_float(X, loc):
+    """An object ndarray of numbers as float64, as scikit-learn's ``check_array`` (and so
+    imbalanced-learn) converts it; anything else is refused with numpy's reason."""
+    try:
+        return X.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{loc}: X has dtype object and holds values that are not numbers ({exc}). SMOTE "
+            "interpolates numbers: encode categories first (e.g. one-hot or ordinal codes)."
+        ) from None
+
+
 class ChunkChecker:
     """Validate a stream of ``(X, y)`` chunks against the first non-empty one.
 
@@ -216,9 +248,13 @@ class ChunkChecker:
 
     Checks: X is 2-D (ndarray or DataFrame), y is 1-D with ``len(y) == len(X)``; every chunk
     has the container kind, width, column names and dtypes of the first; features are bool,
-    integer or float (other columns are named in the error); numeric features hold no NaN or
-    infinity; labels hold no missing values and are all of one kind (numbers, strings, ...),
-    as the first chunk's are, so that they can be compared and sorted.
+    integer or float (other columns are named in the error; complex ones are "Complex data not
+    supported"), or of object dtype holding numbers (an object ndarray becomes float64, as
+    scikit-learn's ``check_array`` converts it; a DataFrame's object column keeps its dtype in
+    the output, as imbalanced-learn restores it), unless the sampler declares them
+    categorical; numeric features hold no NaN or infinity; labels hold no missing values and
+    are all of one kind (numbers, strings, ...), as the first chunk's are, so that they can be
+    compared and sorted.
 
     Parameters
     ----------
@@ -315,9 +351,7 @@ class ChunkChecker:
             if n == 0:
                 return None
             if self.kind is None:
-                if self.categorical is not None:
-                    mask = self.categorical(X)
-                    self.cat_mask = None if mask is None or not np.any(mask) else mask
+                self._categorical_mask(X)
                 self._check_numeric(X, loc)
                 self._remember(X)
             else:
@@ -351,6 +385,8 @@ class ChunkChecker:
                     f"{loc}: X must be 2-D (rows x features); got an array with shape "
                     f"{X.shape}. Use X.reshape(-1, 1) for a single feature."
                 )
+            if _is_object(X.dtype) and self._categorical_mask(X) is None:
+                X = _object_as_float(X, loc)
         if isinstance(y, pd.DataFrame):
             if y.shape[1] != 1:
                 raise ValueError(
@@ -381,11 +417,24 @@ class ChunkChecker:
         return y
 
     def _check_numeric(self, X, loc):
+        complex_ = [c for c, dt in _dtypes(X) if pd.api.types.is_complex_dtype(dt)]
+        if complex_:
+            where = (
+                f"columns {_short_list(complex_)} hold"
+                if isinstance(X, pd.DataFrame)
+                else "X holds"
+            )
+            raise ValueError(
+                f"{loc}: Complex data not supported: {where} complex numbers. SMOTE "
+                "interpolates real numbers: pass the real and imaginary parts as two columns."
+            )
         if isinstance(X, pd.DataFrame):
             bad = [
                 c
                 for j, (c, dt) in enumerate(X.dtypes.items())
-                if not _is_numeric_dtype(dt) and not self._is_categorical(j)
+                if not _is_numeric_dtype(dt)
+                and not self._is_categorical(j)
+                and not (_is_object(dt) and _holds_numbers(X[c]))
             ]
             if bad:
                 kinds = {str(c): str(X.dtypes[c]) for c in bad}
@@ -462,6 +511,15 @@ class ChunkChecker:
                 "Every chunk must keep the same dtype; cast the chunks (X.astype(...))."
             )
 
+    def _categorical_mask(self, X):
+        """The categorical columns, decided once from the first chunk (None: there are
+        none)."""
+        if self.categorical is not None:
+            mask = self.categorical(X)
+            self.cat_mask = None if mask is None or not np.any(mask) else np.asarray(mask)
+            self.categorical = None
+        return self.cat_mask
+
     def _is_categorical(self, j):
         return self.cat_mask is not None and bool(self.cat_mask[j])
 
@@ -503,9 +561,9 @@ class ChunkChecker:
             first = None  # (row, column position)
             for j, dt in enumerate(X.dtypes):
                 if isinstance(dt, np.dtype):
-                    if dt.kind != "f":
+                    if dt.kind not in "fO":
                         continue  # bool / int cannot hold NaN
-                    values = X.iloc[:, j].to_numpy()
+                    values = X.iloc[:, j].to_numpy(dtype=np.float64 if _is_object(dt) else None)
                 else:  # nullable extension dtype: missing values become NaN
                     values = X.iloc[:, j].to_numpy(dtype="float64", na_value=np.nan)
                 hit = _first_nonfinite_row(values)
@@ -605,52 +663,3 @@ def _label_kind(value):
 
 def _plural(kind):
     return {"number": "numbers", "string": "strings"}.get(kind, f"of type {kind}")
-
-
-# =============================================================================================
-# Parameter checks (shared by SMOTE and OnlineSMOTE)
-# =============================================================================================
-
-
-def check_k_neighbors(k):
-    """Raise unless ``k`` is a positive int.
-
-    Examples
-    --------
-    >>> check_k_neighbors(5)
-    >>> check_k_neighbors(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: k_neighbors must be a positive integer (neighbours per row); got 0. ...
-    """
-    if not _is_positive_int(k):
-        raise ValueError(
-            f"k_neighbors must be a positive integer (neighbours per row); got {k!r}. "
-            "The usual value is 5."
-        )
-
-
-def check_neighbors(value, methods):
-    """Raise unless ``value`` is one of ``methods``."""
-    if value not in methods:
-        raise ValueError(
-            f"neighbors must be one of {methods}; got {value!r}. 'exact' is the reference, "
-            "'approx' uses pynndescent, 'auto' picks by class size."
-        )
-
-
-def check_sampling_strategy(value, string_strategies):
-    """Raise unless ``value`` has a type ``sampling_strategy`` accepts (its content is checked
-    against the class counts by :func:`streamsmote.strategy.plan`)."""
-    if isinstance(value, str) and value not in string_strategies:
-        raise ValueError(
-            f"When 'sampling_strategy' is a string, it needs to be one of "
-            f"{string_strategies}. Got {value!r} instead."
-        )
-    if isinstance(value, bool) or not (
-        isinstance(value, str | dict | float | Integral) or callable(value)
-    ):
-        raise ValueError(
-            f"sampling_strategy must be a float, one of {string_strategies}, a dict or a "
-            f"callable; got {value!r}."
-        )

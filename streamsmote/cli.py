@@ -529,7 +529,7 @@ def parse_strategy(text):
             f"--strategy must be one of {', '.join(_strategy.STRING_STRATEGIES)}, a float or "
             f"a JSON dict like '{{\"1\": 5000}}'; got {text!r}"
         ) from None
-    if not math.isfinite(value):
+    if not (math.isfinite(value) and 0 < value <= 1):
         raise CLIError(f"--strategy float must be in (0, 1]; got {text!r}")
     return value
 

@@ -20,6 +20,7 @@ The flow of one chunk, top to bottom::
    kernel (:mod:`streamsmote.kernels.interpolate`), returned in the input's container.
 """
 
+from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,17 +28,15 @@ import pandas as pd
 
 from . import strategy as _strategy
 from ._batch import Batch
+from ._constraints import Interval, ParameterConstraints, StrOptions, validate_params
 from ._layout import Layout
-from ._validation import (
-    ChunkChecker,
-    check_k_neighbors,
-    check_neighbors,
-    check_sampling_strategy,
-)
+from ._validation import ChunkChecker
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS
 from .neighbors.incremental import WINDOW_KINDS, IncrementalKNN
-from .sampler import _ParamsMixin
+from .sampler import BaseSMOTE, _ParamsMixin
+
+_SMOTE_PARAMS = ParameterConstraints.of(BaseSMOTE)
 
 # neighbors="auto": windows up to this many rows keep an exact graph, larger ones an
 # approximate one. An exact update costs about (k + 2) * m * window distance evaluations for m
@@ -160,6 +159,32 @@ class OnlineSMOTE(_ParamsMixin):
         "half_life",
     )
     _structural = ("k_neighbors", "window", "neighbors", "window_kind")
+    _sampling_type = "over-sampling"  # as imbalanced-learn's samplers declare it
+    _parameter_constraints = ParameterConstraints(
+        {
+            "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+            "sampling_strategy": _SMOTE_PARAMS.constraints["sampling_strategy"],
+            "window": [Interval(Integral, 2, None, closed="left")],
+            "random_state": [
+                None,
+                Interval(Integral, 0, None, closed="left"),
+                np.random.RandomState,
+                np.random.Generator,
+            ],
+            "neighbors": [StrOptions(METHODS)],
+            "window_kind": [StrOptions(WINDOW_KINDS)],
+            "half_life": [None, Interval(Real, 0, None, closed="neither")],
+        },
+        hints={
+            "k_neighbors": "The usual value is 5.",
+            "sampling_strategy": _SMOTE_PARAMS.hints["sampling_strategy"],
+            "window": "Pass e.g. window=50_000 (rows kept per class, more than k_neighbors).",
+            "neighbors": _SMOTE_PARAMS.hints["neighbors"],
+            "window_kind": "'sliding' keeps the newest rows, 'reservoir' a uniform sample of "
+            "all rows.",
+            "half_life": "Pass e.g. half_life=100_000 to weigh a row half after 100k more rows.",
+        },
+    )
 
     def __init__(
         self,
@@ -182,39 +207,18 @@ class OnlineSMOTE(_ParamsMixin):
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self):
-        check_k_neighbors(self.k_neighbors)
-        k = self.k_neighbors
-        w = self.window
-        if isinstance(w, bool) or not isinstance(w, Integral) or w <= k:
+        validate_params(self)
+        k, w, h = self.k_neighbors, self.window, self.half_life
+        if w <= k:
             raise ValueError(
                 f"window must be an integer greater than k_neighbors={k} (rows kept per class); "
                 f"got {w!r}. Pass e.g. window=50_000."
             )
-        if self.window_kind not in WINDOW_KINDS:
-            raise ValueError(
-                f"window_kind must be one of {WINDOW_KINDS}; got {self.window_kind!r}. "
-                "'sliding' keeps the newest rows, 'reservoir' a uniform sample of all rows."
-            )
-        check_neighbors(self.neighbors, METHODS)
-        h = self.half_life
-        if h is not None and (
-            isinstance(h, bool) or not isinstance(h, Real) or not np.isfinite(h) or h <= 0
-        ):
+        if h is not None and not np.isfinite(h):
             raise ValueError(
                 f"half_life must be None or a positive number of rows; got {h!r}. Pass e.g. "
                 "half_life=100_000 to weigh a row half after 100k more rows."
             )
-        rs = self.random_state
-        if not (
-            rs is None
-            or isinstance(rs, (np.random.RandomState, np.random.Generator))
-            or (isinstance(rs, Integral) and not isinstance(rs, bool) and rs >= 0)
-        ):
-            raise ValueError(
-                "random_state must be None, a non-negative int, a numpy.random.Generator or a "
-                f"numpy.random.RandomState; got {rs!r}."
-            )
-        check_sampling_strategy(self.sampling_strategy, _strategy.STRING_STRATEGIES)
 
     def _start(self):
         """Fresh stream state (first chunk)."""
@@ -531,7 +535,7 @@ def _online_plan(sampling_strategy, counts):
     if isinstance(s, Real) and not isinstance(s, bool) and len(counts) == 2 and 0 < s <= 1:
         major = max(counts, key=counts.get)
         s = {c: max(n, int(counts[major] * s)) for c, n in counts.items() if c != major}
-    if isinstance(s, dict):
+    if isinstance(s, Mapping):
         s = {
             _strategy._py(c): (max(n, counts[_strategy._py(c)]) if _is_int(n) else n)
             for c, n in s.items()

@@ -24,7 +24,8 @@ A variant (:mod:`streamsmote.variants`) overrides only the hooks where it differ
 
 import copy
 import warnings
-from numbers import Integral
+from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
@@ -33,16 +34,11 @@ import pandas as pd
 from . import strategy as _strategy
 from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
+from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
 from ._threads import run_rows
-from ._validation import (
-    ChunkChecker,
-    check_chunksize,
-    check_k_neighbors,
-    check_neighbors,
-    check_sampling_strategy,
-)
+from ._validation import ChunkChecker, _is_sparse, check_chunksize
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
 
@@ -150,6 +146,36 @@ class BaseSMOTE(_ParamsMixin):
         "neighbors",
         "memory_limit",
     )
+    # what imbalanced-learn's ensembles (BalancedBaggingClassifier, ...) read to plan a sampler
+    _sampling_type = "over-sampling"
+    _parameter_constraints = ParameterConstraints(
+        {
+            "k_neighbors": [
+                Interval(Integral, 1, None, closed="left"),
+                HasMethods(["kneighbors", "kneighbors_graph"]),
+            ],
+            "sampling_strategy": [
+                Interval(Real, 0, 1, closed="right"),
+                StrOptions(_strategy.STRING_STRATEGIES),
+                Mapping,
+                callable,
+            ],
+            "random_state": ["random_state"],
+            "neighbors": [StrOptions(METHODS)],
+            "memory_limit": [None, Interval(Integral, 1, None, closed="left"), str],
+        },
+        hints={
+            "k_neighbors": "Pass the number of neighbours per row (usually 5) or a "
+            "nearest-neighbours object such as NearestNeighbors(n_neighbors=6).",
+            "sampling_strategy": "A float is the minority/majority ratio wanted (two classes "
+            "only), a dict {class: rows wanted}, a callable y -> such a dict.",
+            "random_state": "numpy.random.Generator is not supported: imbalanced-learn's draws "
+            "use the legacy RandomState.",
+            "neighbors": "'exact' is the reference search, 'approx' an approximate graph, "
+            "'auto' picks by class size.",
+            "memory_limit": "Pass a number of bytes or a string like '512MB' or '2GiB'.",
+        },
+    )
 
     def __init__(
         self,
@@ -168,23 +194,8 @@ class BaseSMOTE(_ParamsMixin):
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self):
-        check_k_neighbors(self.k_neighbors)
-        check_neighbors(self.neighbors, METHODS)
-        rs = self.random_state
-        if not (
-            rs is None
-            or isinstance(rs, np.random.RandomState)
-            or (isinstance(rs, Integral) and not isinstance(rs, bool))
-        ):
-            raise ValueError(
-                "random_state must be None, an int or a numpy.random.RandomState; got "
-                f"{rs!r}. (numpy.random.Generator is not supported: imbalanced-learn's draws "
-                "use the legacy RandomState.)"
-            )
-        if isinstance(rs, Integral) and not 0 <= rs < 2**32:
-            raise ValueError(f"random_state must be between 0 and 2**32 - 1; got {rs}.")
+        validate_params(self)
         parse_memory(self.memory_limit)
-        check_sampling_strategy(self.sampling_strategy, _strategy.STRING_STRATEGIES)
 
     # ------------------------------------------------------------------ in memory
 
@@ -261,8 +272,8 @@ class BaseSMOTE(_ParamsMixin):
     def _check_arrays(self, X, y):
         try:
             checked = ChunkChecker(where="X", categorical=self._columns).check(X, y)
-        except ValueError as exc:
-            raise ValueError(str(exc).replace("chunk 0 of X: ", "", 1)) from None
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(str(exc).replace("chunk 0 of X: ", "", 1)) from None
         if checked is None:
             raise ValueError(
                 "Found array with 0 sample(s) (shape=(0, ...)) while a minimum of 1 is "
@@ -271,7 +282,7 @@ class BaseSMOTE(_ParamsMixin):
         X, y = checked
         if X.shape[1] == 0:
             raise ValueError(
-                "Found array with 0 feature(s) (shape=(n, 0)) while a minimum of 1 is "
+                f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
                 "required: X has no columns."
             )
         return X, y
@@ -287,7 +298,8 @@ class BaseSMOTE(_ParamsMixin):
             Anything :func:`streamsmote.sources.as_source` accepts; or an array/DataFrame
             ``X`` with ``y`` as the second argument.
         y : array-like, optional
-            Labels, when ``source`` is an in-memory ``X``.
+            Labels, required when ``source`` is an in-memory ``X`` (which is then checked as
+            :meth:`fit_resample` checks it).
         class_counts : dict, optional
             ``{class: rows}`` of the whole source, when known: the store then keeps only the
             classes that need synthetic rows and never has to guess.
@@ -457,8 +469,15 @@ class BaseSMOTE(_ParamsMixin):
         from .sources import as_source, from_arrays
 
         self._check_params()
-        if y is not None:
-            src = from_arrays(source, y, chunksize=max(1, len(y)), progress=progress)
+        if y is not None:  # in-memory X: checked as fit_resample checks it
+            X, y = self._check_arrays(*CallerFormat(source, y).inputs())
+            src = from_arrays(X, y, chunksize=len(y), progress=progress)
+        elif isinstance(source, np.ndarray | pd.DataFrame) or _is_sparse(source):
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None: "
+                "call fit(X, y), or pass a source of (X, y) chunks (from_arrays, read_csv, "
+                "read_parquet, from_chunks)."
+            )
         else:
             src = as_source(source, progress=progress)
         if (progress and not src.progress) or src.categorical != self._columns:
@@ -566,8 +585,9 @@ class BaseSMOTE(_ParamsMixin):
 
     def _build(self, data):
         """Per class that needs synthetic rows: the variant's graph, draws and emitter."""
+        least = self._min_class_rows()
         for c in self._needed():
-            n_c, least = data[c].rows.shape[0], self._min_class_rows()
+            n_c = data[c].rows.shape[0]
             if n_c < 2:
                 raise ValueError(
                     f"class {c!r} has {n_c} row; {type(self).__name__} needs at least two rows "
@@ -575,12 +595,13 @@ class BaseSMOTE(_ParamsMixin):
                     "the class out of sampling_strategy (a dict of the classes to oversample), "
                     "or add rows of it."
                 )
-            if n_c < least:
+            if least is not None and n_c < least:
+                given = not isinstance(self.k_neighbors, Integral)
+                lower = "its n_neighbors (to at most" if given else "k_neighbors (to at most"
                 raise ValueError(
-                    f"k_neighbors={self.k_neighbors} needs at least {least} rows of class "
-                    f"{c!r}; got {n_c}. Lower k_neighbors (to at most "
-                    f"{max(n_c - least + self.k_neighbors, 0)}), or leave the class out of "
-                    "sampling_strategy."
+                    f"k_neighbors={self.k_neighbors!r} needs at least {least} rows of class "
+                    f"{c!r}; got {n_c}. Lower {lower} {max(n_c - 1 + given, 0)}), or leave the "
+                    "class out of sampling_strategy."
                 )
         seed_rs = self.random_state
         shared = isinstance(seed_rs, np.random.RandomState)
@@ -588,6 +609,8 @@ class BaseSMOTE(_ParamsMixin):
             seed_rs = int(np.random.SeedSequence().generate_state(1)[0])
         self._seed = seed_rs if not shared else None
         self._models = {}
+        given = not isinstance(self.k_neighbors, Integral)  # a neighbours object
+        self._nn_estimator = _clone(self.k_neighbors) if given else None
         state = seed_rs.get_state() if shared else None
         for c in self._needed():
             start = state if shared else np.random.RandomState(seed_rs).get_state()
@@ -598,9 +621,32 @@ class BaseSMOTE(_ParamsMixin):
         if shared:
             seed_rs.set_state(state)
 
-    def _graph_seed(self):
-        """Seed of an approximate graph: the int ``random_state``, else None."""
-        return self._seed if isinstance(self._seed, Integral) else None
+    @property
+    def nn_k_(self):
+        """The nearest-neighbours estimator of the last fit, as imbalanced-learn's ``nn_k_``:
+        the clone of a ``k_neighbors`` object (fitted on the last class resampled), or, for an
+        int, an unfitted ``sklearn.neighbors.NearestNeighbors(n_neighbors=k_neighbors + 1)``
+        (streamsmote's own search built the graph; needs scikit-learn)."""
+        if not hasattr(self, "_models"):
+            raise AttributeError(f"{type(self).__name__} has no nn_k_ before it is fitted.")
+        if self._nn_estimator is not None:
+            return self._nn_estimator
+        try:
+            from sklearn.neighbors import NearestNeighbors
+        except ImportError as exc:
+            raise AttributeError("nn_k_ needs scikit-learn for an int k_neighbors.") from exc
+        k = next(iter(self._models.values())).nn.shape[1] if self._models else self.k_neighbors
+        return NearestNeighbors(n_neighbors=k + 1)
+
+    def _euclidean_graph(self, X_c):
+        """The ``k`` nearest other rows of each row of ``X_c``: streamsmote's own search for
+        an int ``k_neighbors``; a neighbours object used exactly as imbalanced-learn uses it
+        (fitted on the class, its first neighbour, the row itself, dropped)."""
+        if self._nn_estimator is not None:
+            nn = self._nn_estimator.fit(X_c).kneighbors(X_c, return_distance=False)
+            return np.ascontiguousarray(nn[:, 1:], dtype=np.int64)
+        seed = self._seed if isinstance(self._seed, Integral) else None
+        return kneighbors(X_c, self.k_neighbors, method=self.neighbors, random_state=seed)
 
     def _synthesize(self, c, n, rows_only=False, out=None, start=0):
         """The next ``n`` synthetic rows of class ``c``, in the input's container (rows
@@ -626,8 +672,11 @@ class BaseSMOTE(_ParamsMixin):
         counts each row that many times (Dask passes distinct rows with their counts)."""
 
     def _min_class_rows(self):
-        """Rows a class needs to be sampled: the row itself and ``k_neighbors`` others."""
-        return self.k_neighbors + 1
+        """Rows a class needs to be sampled: the row itself and ``k_neighbors`` others (a
+        neighbours object's ``n_neighbors``; None when it does not say)."""
+        if isinstance(self.k_neighbors, Integral):
+            return self.k_neighbors + 1
+        return getattr(self.k_neighbors, "n_neighbors", None)
 
     def _fit_class(self, c, rows, n_new, state, shared):
         """The emitter of class ``c``'s synthetic rows: SMOTE's interpolation between a row
@@ -635,7 +684,7 @@ class BaseSMOTE(_ParamsMixin):
         draws from the ``RandomState`` state ``state``."""
         from .variants.smote import Interpolation
 
-        nn = kneighbors(rows.values, self.k_neighbors, self.neighbors, self._graph_seed())
+        nn = self._euclidean_graph(rows.values)
         return Interpolation(
             rows, nn, ClassDraws(state, rows.values.shape[0] * nn.shape[1], n_new)
         )
@@ -668,6 +717,16 @@ class BaseSMOTE(_ParamsMixin):
         from ._sklearn import sampler_tags
 
         return sampler_tags(self)
+
+
+def _clone(estimator):
+    """An unfitted copy of a neighbours object: ``sklearn.base.clone``, as imbalanced-learn
+    clones it, or a deep copy of an object that is no scikit-learn estimator."""
+    try:
+        from sklearn.base import clone
+    except ImportError:
+        return copy.deepcopy(estimator)
+    return clone(estimator, safe=False)
 
 
 def _with_room(X, n_more):

@@ -5,6 +5,7 @@ file read in chunks. Ties between counts resolve to the smallest label, as in im
 (``max``/``min`` over a dict whose keys are sorted labels return the first one).
 """
 
+from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -89,7 +90,7 @@ def plan(sampling_strategy, counts, y=None):
         )
     if isinstance(sampling_strategy, str):
         out = _from_string(sampling_strategy, counts)
-    elif isinstance(sampling_strategy, dict):
+    elif isinstance(sampling_strategy, Mapping):
         out = _from_dict(sampling_strategy, counts)
     elif isinstance(sampling_strategy, Real) and not isinstance(sampling_strategy, bool):
         out = _from_float(float(sampling_strategy), counts)
@@ -97,7 +98,7 @@ def plan(sampling_strategy, counts, y=None):
         if y is None:
             y = np.repeat(np.array(list(counts)), list(counts.values()))
         wanted = sampling_strategy(y)
-        if not isinstance(wanted, dict):
+        if not isinstance(wanted, Mapping):
             raise ValueError(
                 "A callable sampling_strategy must return a dict {class: wanted count}; "
                 f"got {type(wanted).__name__}."

@@ -5,6 +5,7 @@ import inspect
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.pipeline import Pipeline
@@ -190,3 +191,63 @@ def test_same_pipeline_result_as_imblearn_smote():
     ours = fitted(ss.SMOTE(neighbors="exact", random_state=3))
     theirs = fitted(ImbSMOTE(random_state=3))
     assert np.array_equal(ours.named_steps["clf"].coef_, theirs.named_steps["clf"].coef_)
+
+
+def test_make_pipeline_with_a_transformer_and_series_y():
+    # the scaler hands SMOTE an ndarray X; y stays a Series, as imbalanced-learn keeps it
+    from imblearn.pipeline import make_pipeline
+    from sklearn.datasets import load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    X, y = X.iloc[:120], y.iloc[:120]  # classes of 50, 50, 20
+    pipe = make_pipeline(StandardScaler(), ss.SMOTE(random_state=0), LogisticRegression())
+    pipe.set_output(transform="default").fit(X, y)
+    X_res, y_res = pipe[:-1].fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and isinstance(y_res, pd.Series)
+    assert y_res.value_counts().tolist() == [50, 50, 50]
+    pipe.set_output(transform="pandas")
+    X_res, y_res = pipe[:-1].fit_resample(X, y)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert X_res.index.equals(y_res.index)
+
+
+def test_inside_balanced_bagging_classifier():
+    from imblearn.ensemble import BalancedBaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = make_data([150, 30, 20], n_features=4, seed=4)
+    bag = BalancedBaggingClassifier(
+        estimator=DecisionTreeClassifier(random_state=0),
+        sampler=ss.SMOTE(random_state=0),
+        n_estimators=3,
+        random_state=0,
+    ).fit(X, y)
+    assert bag.predict(X).shape == (200,)
+    # each member's sampler over-sampled its bootstrap to the majority's count
+    for member in bag.estimators_:
+        smote = member.named_steps["sampler"]
+        counts = smote.class_counts_
+        top = max(counts.values())
+        assert {c: counts[c] + n for c, n in smote.sampling_strategy_.items()} == {
+            c: top for c in counts if c != max(counts, key=counts.get)
+        }
+
+
+def test_samplers_declare_over_sampling():
+    assert ss.SMOTE()._sampling_type == "over-sampling"
+    assert ss.OnlineSMOTE()._sampling_type == "over-sampling"
+
+
+def test_smote_then_cleaning_as_a_pipeline():
+    # SMOTEENN(smote=ss.SMOTE()) is refused by imbalanced-learn (it wants its own SMOTE class);
+    # a pipeline of the two samplers resamples the same way
+    from imblearn.combine import SMOTEENN
+    from imblearn.pipeline import make_pipeline
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    X, y = make_data([120, 30], n_features=3, seed=5)
+    ours = make_pipeline(ss.SMOTE(neighbors="exact", random_state=0), EditedNearestNeighbours())
+    theirs = SMOTEENN(smote=ImbSMOTE(random_state=0), enn=EditedNearestNeighbours())
+    for a, b in zip(ours.fit_resample(X, y), theirs.fit_resample(X, y), strict=True):
+        assert np.array_equal(a, b)

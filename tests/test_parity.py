@@ -139,3 +139,20 @@ def test_parity_pandas_with_a_non_default_index():
     (Xo, yo), (Xt, yt) = both(X, y, random_state=14)
     assert_frame_equal(Xo, Xt)
     assert_series_equal(yo, yt)
+
+
+def test_parity_claim_names_the_imblearn_version_tested():
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import tomllib
+
+    root = Path(__file__).parents[1]
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert "imbalanced-learn>=0.14,<0.15" in extras["test"]
+    assert "imbalanced-learn>=0.14,<0.15" in extras["bench"]
+    assert version("imbalanced-learn").startswith("0.14.")
+    readme = (root / "README.md").read_text()
+    assert "imbalanced-learn 0.14.x" in readme and "cancellation" in readme

@@ -263,6 +263,37 @@ def test_one_hot_y_comes_back_one_hot():
     assert (y_oh.sum(axis=1) == 1).all()
 
 
+def _y_forms():
+    X, y = make_data([30, 8], seed=18)
+    frame = pd.DataFrame(X, columns=list("abc"))
+    labels = np.where(y == 1, "rare", "common")
+    return {
+        "ndarray X, Series y": (X, pd.Series(y, name="t")),
+        "DataFrame X, ndarray y": (frame, y),
+        "ndarray X, categorical Series y": (X, pd.Series(labels, name="c").astype("category")),
+        "ndarray X, nullable Series y": (X, pd.Series(y, dtype="Int64")),
+        "DataFrame X, string ndarray y": (frame, labels),
+        "DataFrame X, indexed Series y": (
+            pd.DataFrame(X, index=np.arange(38) * 2),
+            pd.Series(labels, index=np.arange(38) * 2, name="t").astype("category"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("form", list(_y_forms()))
+def test_y_keeps_its_own_container_as_in_imblearn(form):
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    X, y = _y_forms()[form]
+    X_res, y_res = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(X, y)
+    X_ref, y_ref = ImbSMOTE(random_state=0).fit_resample(X, y)
+    assert type(X_res) is type(X_ref) and type(y_res) is type(y_ref)
+    if isinstance(y_ref, pd.Series):
+        pd.testing.assert_series_equal(y_res, y_ref)
+    else:
+        assert y_res.dtype == y_ref.dtype and np.array_equal(y_res, y_ref)
+
+
 def test_multilabel_and_continuous_targets_are_rejected():
     X = np.random.default_rng(16).normal(size=(20, 2))
     multilabel = np.random.RandomState(42).randint(2, size=(20, 3))
@@ -321,15 +352,11 @@ def test_one_class():
 @pytest.mark.parametrize(
     ("strategy", "match"),
     [
-        ("balanced", "needs to be one of"),
-        (1.5, r"range \(0, 1\]"),
         ({5: 100}, "not present"),
         ({1: 2}, "greater or equal"),
-        ([0, 1], "sampling_strategy must be"),
-        (True, "sampling_strategy must be"),
     ],
 )
-def test_bad_sampling_strategy(strategy, match):
+def test_bad_sampling_strategy_for_the_data(strategy, match):
     X, y = data()
     with pytest.raises(ValueError, match=match):
         ss.SMOTE(sampling_strategy=strategy).fit_resample(X, y)
@@ -356,34 +383,86 @@ def test_sparse_x_is_rejected_with_the_fix():
         ss.SMOTE().fit_resample(sparse.csr_matrix(X), y)
 
 
-@pytest.mark.parametrize("k", [0, -1, 2.5, True, "5", None])
-def test_bad_k_neighbors(k):
+@pytest.mark.parametrize(
+    ("params", "allowed", "hint"),
+    [
+        (
+            {"k_neighbors": 0},
+            r"an int in the range \[1, inf\) or an object implementing",
+            "usually 5",
+        ),
+        ({"k_neighbors": -1}, "an int in the range", "NearestNeighbors"),
+        ({"k_neighbors": 2.5}, "an int in the range", "usually 5"),
+        ({"k_neighbors": True}, "an int in the range", "usually 5"),
+        ({"k_neighbors": "5"}, "an int in the range", "usually 5"),
+        ({"k_neighbors": None}, "an int in the range", "usually 5"),
+        ({"sampling_strategy": "balanced"}, "a str among {.*'not majority'", "ratio"),
+        ({"sampling_strategy": 1.5}, r"a float in the range \(0.0, 1.0\]", "ratio"),
+        ({"sampling_strategy": [0, 1]}, "Mapping' or a callable", "dict"),
+        ({"sampling_strategy": True}, "a float in the range", "dict"),
+        ({"neighbors": "fast"}, "a str among {.*'approx'", "reference"),
+        ({"neighbors": None}, "a str among", "reference"),
+        ({"neighbors": "EXACT"}, "a str among", "reference"),
+        ({"random_state": np.random.default_rng(0)}, "RandomState' or None", "Generator is not"),
+        ({"random_state": "0"}, r"an int in the range \[0, 4294967295\]", "legacy"),
+        ({"random_state": 1.5}, "an int in the range", "legacy"),
+        ({"random_state": True}, "an int in the range", "legacy"),
+        ({"random_state": -1}, "an int in the range", "legacy"),
+        ({"random_state": 2**32}, "an int in the range", "legacy"),
+        (
+            {"memory_limit": 0},
+            r"None, an int in the range \[1, inf\) or an instance of 'str'",
+            "512MB",
+        ),
+        ({"memory_limit": -5}, "an int in the range", "2GiB"),
+        ({"memory_limit": 1.5}, "an int in the range", "2GiB"),
+        ({"memory_limit": True}, "an int in the range", "2GiB"),
+    ],
+)
+def test_bad_parameters_in_sklearn_wording_with_the_fix(params, allowed, hint):
+    from sklearn.utils._param_validation import InvalidParameterError
+
     X, y = data()
-    with pytest.raises(ValueError, match=r"k_neighbors must be a positive integer.*got"):
-        ss.SMOTE(k_neighbors=k).fit_resample(X, y)
+    ((name, value),) = params.items()
+    match = rf"The '{name}' parameter of SMOTE must be .*{allowed}.*\. Got .* instead\. .*{hint}"
+    for method in ("fit_resample", "fit"):
+        with pytest.raises(InvalidParameterError, match=match):
+            getattr(ss.SMOTE(**params), method)(X, y)
 
 
-@pytest.mark.parametrize("neighbors", ["fast", None, "EXACT"])
-def test_bad_neighbors(neighbors):
+def test_bad_parameters_without_sklearn_are_value_errors(monkeypatch):
+    import sys
+
+    import sklearn.utils
+
+    monkeypatch.setitem(sys.modules, "sklearn.utils._param_validation", None)
+    monkeypatch.delattr(sklearn.utils, "_param_validation")
     X, y = data()
-    with pytest.raises(ValueError, match=r"neighbors must be one of \('auto', 'exact'"):
-        ss.SMOTE(neighbors=neighbors).fit_resample(X, y)
+    match = (
+        r"^The 'k_neighbors' parameter of SMOTE must be an int in the range \[1, inf\) or "
+        r"an object implementing 'kneighbors' and 'kneighbors_graph'\. Got 0 instead\."
+    )
+    with pytest.raises(ValueError, match=match) as info:
+        ss.SMOTE(k_neighbors=0).fit_resample(X, y)
+    assert type(info.value) is ValueError
+    with pytest.raises(ValueError, match=r"'random_state' parameter .* an int in the range \[0"):
+        ss.SMOTE(random_state=-1).fit_resample(X, y)
 
 
-def test_bad_random_state():
-    X, y = data()
-    with pytest.raises(ValueError, match=r"Generator is not supported.*RandomState"):
-        ss.SMOTE(random_state=np.random.default_rng(0)).fit_resample(X, y)
-    for bad in ["0", 1.5, True]:
-        with pytest.raises(ValueError, match=r"random_state must be None, an int"):
-            ss.SMOTE(random_state=bad).fit_resample(X, y)
-    for bad in [-1, 2**32]:
-        with pytest.raises(ValueError, match=r"between 0 and 2\*\*32 - 1"):
-            ss.SMOTE(random_state=bad).fit_resample(X, y)
+def test_parameter_constraints_for_sklearn_checks():
+    from sklearn.utils._param_validation import validate_parameter_constraints
+
+    sm = ss.SMOTE()
+    constraints = sm._parameter_constraints
+    assert set(constraints) == set(sm.get_params())
+    validate_parameter_constraints(constraints, sm.get_params(), "SMOTE")
+    osm = ss.OnlineSMOTE()
+    assert set(osm._parameter_constraints) == set(osm.get_params())
+    validate_parameter_constraints(osm._parameter_constraints, osm.get_params(), "OnlineSMOTE")
 
 
-@pytest.mark.parametrize("limit", [0, -5, "lots", "0MB", 1.5, True])
-def test_bad_memory_limit(limit):
+@pytest.mark.parametrize("limit", ["lots", "0MB"])
+def test_bad_memory_limit_string(limit):
     X, y = data()
     with pytest.raises(ValueError, match=r"memory_limit must be a positive number of bytes"):
         ss.SMOTE(memory_limit=limit).fit_resample(X, y)
@@ -401,3 +480,153 @@ def test_fit_resample_emits_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(X, y)
+
+
+def test_own_constraint_checks_agree_with_sklearn():
+    # without scikit-learn the constraints are checked and described here: the same verdicts
+    # (bools aside, refused here) and the same wording (string options aside, sorted here)
+    from sklearn.utils import _param_validation as pv
+
+    from streamsmote._constraints import ParameterConstraints, StrOptions, _describe, _satisfied
+    from streamsmote._constraints import _to_sklearn as to_sklearn
+
+    values = [None, 0, 1, 5, -1, 0.5, 1.0, 1.5, 2**32, float("nan"), "auto", "x", {1: 2}, len]
+    values += [np.random.RandomState(0), np.random.default_rng(0), np.int64(3), np.float32(0.5)]
+    for cls in (ss.SMOTE, ss.OnlineSMOTE):
+        for constraints in ParameterConstraints.of(cls).constraints.values():
+            for c in constraints:
+                theirs = pv.make_constraint(to_sklearn(c, pv))
+                if not isinstance(c, StrOptions):
+                    assert _describe(c) == str(theirs)
+                for v in values:
+                    assert _satisfied(c, v) == theirs.is_satisfied_by(v), (c, v)
+
+
+# ---------------------------------------------------------------------------------------------
+# k_neighbors as a nearest-neighbours object
+# ---------------------------------------------------------------------------------------------
+
+
+class _ManhattanNeighbors:
+    """Not a scikit-learn estimator: anything with kneighbors and kneighbors_graph will do."""
+
+    def __init__(self, n_neighbors):
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X):
+        self.X_ = X
+        return self
+
+    def kneighbors(self, X, return_distance=True):
+        d = np.abs(X[:, None, :] - self.X_[None, :, :]).sum(axis=2)
+        nn = np.argsort(d, axis=1, kind="stable")[:, : self.n_neighbors]
+        return (np.take_along_axis(d, nn, axis=1), nn) if return_distance else nn
+
+    def kneighbors_graph(self, X):  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_k_neighbors_object_is_used_as_imblearn_uses_it(frame):
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = make_data(MULTI, n_features=4, seed=19)
+    X = pd.DataFrame(X, columns=list("abcd")) if frame else X
+    nn = NearestNeighbors(n_neighbors=4, metric="manhattan")
+    sm = ss.SMOTE(k_neighbors=nn, random_state=2)
+    X_res, y_res = sm.fit_resample(X, y)
+    X_ref, y_ref = ImbSMOTE(k_neighbors=nn, random_state=2).fit_resample(X, y)
+    assert np.array_equal(np.asarray(X_res), np.asarray(X_ref))
+    assert np.array_equal(np.asarray(y_res), np.asarray(y_ref))
+    assert sm.nn_k_ is not nn and sm.nn_k_.n_neighbors == 4  # a fitted clone
+    assert sm.nn_k_.n_samples_fit_ == MULTI[-1]  # fitted on the last class resampled
+    assert not hasattr(nn, "n_samples_fit_")  # the parameter itself is left unfitted
+    # the same through the streaming path
+    synthetic = np.concatenate([np.asarray(b[0]) for b in sm.fit(X, y).generate(50)])
+    assert np.array_equal(synthetic, np.asarray(X_ref)[len(y) :])
+
+
+def test_k_neighbors_duck_typed_object():
+    X, y = make_data([40, 12], n_features=3, seed=20)
+    sm = ss.SMOTE(k_neighbors=_ManhattanNeighbors(3), random_state=0)
+    X_res, _ = sm.fit_resample(X, y)
+    prov = sm.provenance_
+    assert np.array_equal(X_res[52:], from_provenance(X, prov))
+    rows = np.flatnonzero(y == 1)
+    d = np.abs(X[rows][:, None] - X[rows][None]).sum(axis=2)
+    near = {rows[i]: set(rows[np.argsort(d[i], kind="stable")[1:3]]) for i in range(len(rows))}
+    assert all(nb in near[p] for p, nb in zip(prov["parent"], prov["neighbor"], strict=True))
+
+
+def test_k_neighbors_object_too_large_for_a_class():
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = data(30, 4)
+    with pytest.raises(
+        ValueError,
+        match=r"k_neighbors=NearestNeighbors\(n_neighbors=6\) needs at least 6 rows of class 1; "
+        r"got 4\. Lower its n_neighbors \(to at most 4\)",
+    ):
+        ss.SMOTE(k_neighbors=NearestNeighbors(n_neighbors=6)).fit_resample(X, y)
+
+
+def test_nn_k_for_an_int_is_imblearns_default_object():
+    X, y = data()
+    sm = ss.SMOTE(k_neighbors=3, random_state=0)
+    assert not hasattr(sm, "nn_k_")
+    sm.fit_resample(X, y)
+    assert type(sm.nn_k_).__name__ == "NearestNeighbors" and sm.nn_k_.n_neighbors == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# fit(X, y) on in-memory data: checked as fit_resample checks it
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_fit_without_y_says_y_is_required(frame):
+    X, _ = data()
+    X = pd.DataFrame(X) if frame else X
+    with pytest.raises(ValueError, match=r"requires y to be passed, but the target y is None"):
+        ss.SMOTE().fit(X)
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_resample"])
+def test_fit_checks_in_memory_x_as_fit_resample_does(method):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = data()
+    sm = ss.SMOTE()
+    with pytest.raises(ValueError, match=r"0 feature\(s\) \(shape=\(38, 0\)\) while a minimum"):
+        getattr(sm, method)(np.empty((38, 0)), y)
+    with pytest.raises(ValueError, match=r"0 sample\(s\)"):
+        getattr(sm, method)(np.empty((0, 3)), [])
+    with pytest.raises(TypeError, match=r"^X is a scipy.sparse matrix.*toarray\(\)"):
+        getattr(sm, method)(sparse.csr_matrix(X), y)
+    with pytest.raises(ValueError, match=r"^Complex data not supported: X holds complex"):
+        getattr(sm, method)(X + 1j, y)
+    with pytest.raises(ValueError, match=r"Complex data not supported: columns \['b'\] hold"):
+        getattr(sm, method)(pd.DataFrame({"a": X[:, 0], "b": X[:, 1] + 1j}), y)
+
+
+def test_object_x_holding_numbers_is_converted_as_imblearn_converts_it():
+    from imblearn.over_sampling import SMOTE as ImbSMOTE
+
+    X, y = data()
+    X_obj = X.astype(object)
+    X_res, _ = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(X_obj, y)
+    X_ref, _ = ImbSMOTE(random_state=0).fit_resample(X_obj, y)
+    assert X_res.dtype == X_ref.dtype == np.float64 and np.array_equal(X_res, X_ref)
+    frame = pd.DataFrame(X, columns=list("abc")).astype({"b": object})
+    F_res, _ = ss.SMOTE(neighbors="exact", random_state=0).fit_resample(frame, y)
+    pd.testing.assert_frame_equal(F_res, ImbSMOTE(random_state=0).fit_resample(frame, y)[0])
+    ss.SMOTE().fit(X_obj, y)  # and through fit
+    X_obj[0, 0] = {"foo": "bar"}
+    with pytest.raises(TypeError, match=r"dtype object and holds values that are not numbers"):
+        ss.SMOTE().fit(X_obj, y)
+    frame.loc[3, "b"] = None
+    with pytest.raises(ValueError, match=r"column 'b' holds NaN \(missing value\) at row 3"):
+        ss.SMOTE().fit_resample(frame, y)
+    frame.loc[3, "b"] = "x"
+    with pytest.raises(ValueError, match=r"non-numeric feature columns \['b'\]"):
+        ss.SMOTE().fit_resample(frame, y)

@@ -19,8 +19,13 @@ class SMOTE(BaseSMOTE):
 
     Parameters
     ----------
-    k_neighbors : int, default=5
-        Nearest same-class neighbours to interpolate towards.
+    k_neighbors : int or nearest-neighbours object, default=5
+        Nearest same-class neighbours to interpolate towards, found by streamsmote's own
+        search (``neighbors``). Or, as in imbalanced-learn, an object with ``kneighbors`` and
+        ``kneighbors_graph`` (e.g. ``sklearn.neighbors.NearestNeighbors(n_neighbors=6)``):
+        it is cloned, fitted on each class's rows and used as given, each row's
+        ``n_neighbors - 1`` nearest rows after itself being its neighbours, so that the output
+        is imbalanced-learn's with that object.
     sampling_strategy : float, str, dict or callable, default="auto"
         Which classes to over-sample and how far, exactly as in
         :class:`imblearn.over_sampling.SMOTE` (see :func:`streamsmote.strategy.plan`).
@@ -29,7 +34,8 @@ class SMOTE(BaseSMOTE):
         imbalanced-learn's. An instance is consumed as imbalanced-learn consumes it.
     neighbors : {"auto", "exact", "approx"}, default="auto"
         Neighbour search: an exact numba kernel, pynndescent, or whichever is faster for each
-        class's size (:func:`streamsmote.neighbors.choose`).
+        class's size (:func:`streamsmote.neighbors.choose`). Not used when ``k_neighbors`` is
+        an object.
     memory_limit : int or str, default=None
         Bytes (or ``"512MB"``) of rows the streaming store keeps in RAM before it drops the
         largest class or spills to disk; ``None`` means 128 MiB.
@@ -45,6 +51,10 @@ class SMOTE(BaseSMOTE):
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when X was a DataFrame with string column names.
+    nn_k_ : estimator object
+        The nearest-neighbours object: the fitted clone of a ``k_neighbors`` object, or, for
+        an int, ``NearestNeighbors(n_neighbors=k_neighbors + 1)`` (unfitted; needs
+        scikit-learn), as imbalanced-learn names it.
     provenance_ : DataFrame
         After :meth:`fit_resample`: for every synthetic row (in output order) its ``class``,
         the input row numbers of its ``parent`` and ``neighbor`` (0-based positions) and the

@@ -15,9 +15,10 @@ What differs from SMOTE (the hooks of :class:`~streamsmote.sampler.BaseSMOTE`):
 import numpy as np
 import pandas as pd
 
+from .._constraints import ParameterConstraints
 from .._draws import ParentDraws
 from ..sampler import BaseSMOTE
-from .smotenc import check_encoder
+from .smotenc import NOMINAL_CONSTRAINTS, NOMINAL_HINTS, check_encoder
 
 
 class SMOTEN(BaseSMOTE):
@@ -70,6 +71,7 @@ class SMOTEN(BaseSMOTE):
     ([30, 30], dtype('O'))
     """
 
+    _parameter_constraints = ParameterConstraints(NOMINAL_CONSTRAINTS, hints=NOMINAL_HINTS)
     _param_names = (
         "categorical_encoder",
         "k_neighbors",
@@ -100,11 +102,6 @@ class SMOTEN(BaseSMOTE):
     def _check_params(self):
         super()._check_params()
         check_encoder(self.categorical_encoder)
-        if self.neighbors == "approx":
-            raise ValueError(
-                "SMOTEN searches neighbours exactly under the value difference metric; "
-                "neighbors='approx' is not available for it. Use neighbors='auto' or 'exact'."
-            )
 
     # ------------------------------------------------------------------ hooks
 

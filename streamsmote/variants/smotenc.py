@@ -11,12 +11,34 @@ What differs from SMOTE (the hooks of :class:`~streamsmote.sampler.BaseSMOTE`):
   (:func:`streamsmote.kernels.categorical.smotenc_vote`).
 """
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 
+from .._constraints import HasMethods, Interval, ParameterConstraints, StrOptions
 from .._draws import ClassDraws
 from ..sampler import BaseSMOTE
 from .smote import Interpolation
+
+_BASE = ParameterConstraints.of(BaseSMOTE)
+
+# What SMOTENC and SMOTEN change in SMOTE's parameter rules: an int k_neighbors (their metric
+# is their own), exact neighbours only, and imbalanced-learn's categorical_encoder.
+NOMINAL_CONSTRAINTS = {
+    **_BASE.constraints,
+    "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+    "neighbors": [StrOptions(("auto", "exact"))],
+    "categorical_encoder": [None, HasMethods(["fit_transform", "inverse_transform"])],
+}
+NOMINAL_HINTS = {
+    **_BASE.hints,
+    "k_neighbors": "The usual value is 5 (a neighbours object is not used with categorical "
+    "columns: their metric is their own).",
+    "neighbors": "The neighbour search over categorical columns is exact (a numba kernel); "
+    "neighbors='approx' is not available for it yet.",
+    "categorical_encoder": "Pass None: streamsmote codes categories itself, chunk by chunk.",
+}
 
 
 class SMOTENC(BaseSMOTE):
@@ -82,6 +104,13 @@ class SMOTENC(BaseSMOTE):
     ([24, 24], ['de', 'fr', 'it'])
     """
 
+    _parameter_constraints = ParameterConstraints(
+        {**NOMINAL_CONSTRAINTS, "categorical_features": ["array-like", StrOptions(("auto",))]},
+        hints={
+            **NOMINAL_HINTS,
+            "categorical_features": "Pass 'auto', column indices, column names or a boolean mask.",
+        },
+    )
     _param_names = (
         "categorical_features",
         "categorical_encoder",
@@ -115,12 +144,6 @@ class SMOTENC(BaseSMOTE):
     def _check_params(self):
         super()._check_params()
         check_encoder(self.categorical_encoder)
-        if self.neighbors == "approx":
-            raise ValueError(
-                f"{type(self).__name__} searches neighbours exactly (a numba kernel over the "
-                "mixed metric); neighbors='approx' is not available for it yet. Use "
-                "neighbors='auto' or 'exact'."
-            )
 
     # ------------------------------------------------------------------ hooks
 
