@@ -19,6 +19,7 @@ and SIGHUP remove the temporary output file and spill folder, print one line and
 
 import argparse
 import contextlib
+import copy
 import json
 import math
 import os
@@ -215,12 +216,19 @@ def _speak_cli(text):
 
 # Library messages name Python parameters; on the command line the options are meant.
 _OPTION_PATTERNS = (
+    # the sampler to use for categorical columns
+    (r"use streamsmote\.SMOTENC\(categorical_features=\.\.\.\) \(CLI: ([^)]*)\)", r"use \1"),
     # the source's name: read_csv('x.csv', target='y', chunksize=100) -> 'x.csv'
     (r"read_(?:csv|parquet)\(('[^']*'|\d+ files), target=[^)]*\)", r"\1"),
     # the fix for a CSV column whose dtype changes between chunks
     (r"read_csv\(\.\.\., dtype=\{'([^']*)': '([^']*)'\}\)", r"--dtype \1=\2"),
 )
 _OPTION_NAMES = (
+    ("categorical_features=", "--categorical "),
+    ("categorical_features", "--categorical"),
+    ("or SMOTEN when every column", "or --method smoten when every column"),
+    ("use streamsmote.SMOTEN (CLI: --method smoten)", "use --method smoten"),
+    ("use streamsmote.SMOTE (CLI: --method smote)", "use --method smote"),
     ("k_neighbors=", "--k "),
     ("Lower k_neighbors", "Lower --k"),
     ("no k_neighbors", "no --k"),
@@ -339,6 +347,20 @@ def _common(p):
         "--k", type=_positive_int, default=5, help="nearest neighbours per row (default 5)"
     )
     p.add_argument(
+        "--method",
+        choices=METHOD_NAMES,
+        default="smote",
+        help="smote: numeric columns (default); smotenc: numeric and categorical columns "
+        "(see --categorical); smoten: every column categorical",
+    )
+    p.add_argument(
+        "--categorical",
+        default=None,
+        metavar="COLS",
+        help="with --method smotenc: the categorical columns, comma-separated, or 'auto' (the "
+        "non-numeric columns; default)",
+    )
+    p.add_argument(
         "--sep",
         default=None,
         metavar="CHAR",
@@ -361,6 +383,34 @@ def _common(p):
         "minority/majority ratio after resampling) | a JSON dict of wanted counts after "
         "resampling, e.g. '{\"1\": 5000}' (default auto)",
     )
+
+
+METHOD_NAMES = ("smote", "smotenc", "smoten")
+
+
+def make_sampler(args, strategy=None):
+    """The sampler that ``--method`` names, with the command line's parameters."""
+    from .variants import METHODS
+
+    params = {"k_neighbors": args.k}
+    if strategy is not None:
+        params.update(
+            sampling_strategy=strategy,
+            random_state=args.seed,
+            neighbors=args.neighbors,
+            memory_limit=args.memory_limit,
+        )
+    if args.method == "smotenc":
+        cats = args.categorical or "auto"
+        params["categorical_features"] = (
+            cats if cats == "auto" else [c.strip() for c in cats.split(",") if c.strip()]
+        )
+    elif args.categorical is not None:
+        what = "every column is categorical" if args.method == "smoten" else "no column is"
+        raise CLIError(
+            f"--categorical goes with --method smotenc; with --method {args.method} {what}"
+        )
+    return METHODS[args.method](**params)
 
 
 def _dtype_option(text):
@@ -624,7 +674,6 @@ def cmd_resample(args):
     """``streamsmote resample``: INPUT → balanced OUTPUT."""
     from .sampler import parse_memory
     from .sinks import write_csv, write_parquet
-    from .variants import SMOTE
 
     fmt_out = _check_output(args.output, args.overwrite, args.input)
     if args.mark_synthetic is not None and args.mark_synthetic == args.target:
@@ -641,13 +690,7 @@ def cmd_resample(args):
         if args.class_counts is not None:
             counts = _parse_counts(args.class_counts, "--class-counts")
             counts = match_labels(counts, dtype=dtype, option="--class-counts")
-    sm = SMOTE(
-        k_neighbors=args.k,
-        sampling_strategy=strategy,
-        random_state=args.seed,
-        neighbors=args.neighbors,
-        memory_limit=args.memory_limit,
-    )
+    sm = make_sampler(args, strategy)
     write = write_parquet if fmt_out == "parquet" else write_csv
     batches = sm.resample_chunks(src, order=args.order, class_counts=counts)
     if src.progress and args.order == "append":
@@ -738,7 +781,7 @@ def _fmt_bytes(n):
 # =============================================================================================
 
 
-def inspect_source(src, k=5, strategy="auto"):
+def inspect_source(src, k=5, strategy="auto", roles=None):
     """One pass over ``src``: a dict report (rows, columns, counts, plan, memory).
 
     Parameters
@@ -746,6 +789,9 @@ def inspect_source(src, k=5, strategy="auto"):
     src : ChunkSource
     k : int
     strategy : str, float or dict (labels already matched)
+    roles : callable, optional
+        ``roles(first X)``: the mask of the categorical columns (a sampler's ``_columns``);
+        by default a DataFrame's non-numeric and ``category`` columns.
 
     Returns
     -------
@@ -753,11 +799,26 @@ def inspect_source(src, k=5, strategy="auto"):
         ``rows``, ``features``, ``columns``, ``target``, ``class_counts``,
         ``imbalance_ratio``, ``synthetic`` (``{class: n_new}``), ``store_rows``,
         ``store_bytes``, ``graph_bytes``, ``memory_bytes``, ``too_small`` (classes with
-        synthetic rows but no more than k rows).
+        synthetic rows but no more than k rows), ``categorical`` (``{column: levels}``).
     """
+    import numpy as np
+
+    from ._categories import CategoryCoder
+
+    src = copy.copy(src)
+    src.categorical = roles or _non_numeric
+    coders = None
     counts = {}
     n = 0
-    for _, y in src:
+    for X, y in src:
+        if coders is None:
+            mask = src.categorical(X)
+            cats = [] if mask is None else np.flatnonzero(mask)
+            frame = hasattr(X, "iloc")
+            names = list(X.columns) if frame else list(range(X.shape[1]))
+            coders = {names[j]: (j, CategoryCoder(object)) for j in cats}
+        for j, coder in coders.values():
+            coder.encode(X.iloc[:, j] if frame else X[:, j])
         for c, m in _strategy.class_counts(y.to_numpy() if hasattr(y, "to_numpy") else y).items():
             counts[c] = counts.get(c, 0) + m
         n += len(y)
@@ -771,7 +832,8 @@ def inspect_source(src, k=5, strategy="auto"):
     needed = [c for c in counts if synthetic[c] > 0]
     store_rows = sum(counts[c] for c in needed)
     d = src.n_features or 0
-    store_bytes = store_rows * d * 8
+    n_cat = len(coders or ())
+    store_bytes = store_rows * ((d - n_cat) * 8 + n_cat * 4)
     graph_bytes = store_rows * k * 8
     return {
         "rows": n,
@@ -788,7 +850,15 @@ def inspect_source(src, k=5, strategy="auto"):
         "memory_bytes": store_bytes + graph_bytes,
         "too_small": [c for c in needed if counts[c] < k + 1],
         "k": k,
+        "categorical": {name: coder.n_levels for name, (_, coder) in (coders or {}).items()},
     }
+
+
+def _non_numeric(X):
+    """The non-numeric and ``category`` columns of a DataFrame chunk (None for arrays)."""
+    from .variants.smotenc import categorical_mask
+
+    return categorical_mask(X, "auto") if hasattr(X, "iloc") else None
 
 
 def cmd_inspect(args):
@@ -796,7 +866,9 @@ def cmd_inspect(args):
     strategy = parse_strategy(args.strategy)
     src = _open_input(args, progress=_progress_wanted())
     start = time.perf_counter()
-    report = inspect_source(src, k=args.k, strategy=strategy)
+    roles = None if args.method == "smote" else make_sampler(args)._columns
+    report = inspect_source(src, k=args.k, strategy=strategy, roles=roles)
+    report["method"] = args.method
     report["seconds"] = round(time.perf_counter() - start, 3)
     report["input"] = args.input
     if args.json:
@@ -824,6 +896,17 @@ def print_inspect(r, strategy_text, file=None):
         f"target {r['target']!r})",
         file=file,
     )
+    cats = r.get("categorical") or {}
+    if cats:
+        listed = ", ".join(f"{name} ({levels:,} levels)" for name, levels in cats.items())
+        print(f"categorical      {listed}", file=file)
+        if r.get("method", "smote") == "smote":
+            all_cat = len(cats) == r["features"]
+            hint = "--method smoten" if all_cat else "--method smotenc --categorical auto"
+            print(
+                f"suggestion       SMOTE interpolates numbers only: resample with {hint}",
+                file=file,
+            )
     print(f"classes          {len(counts)}", file=file)
     majority = max(counts, key=counts.get)
     minority = min(counts, key=counts.get)

@@ -574,3 +574,79 @@ def test_overwrite_keeps_mode_and_symlink(tmp_path, csv_file):
     done = _run_process("resample", csv_file, link, "--target", "label", "--overwrite")
     assert done.returncode == 0 and link.is_symlink(), done.stderr
     assert sorted(os.listdir(data)) == ["v1.csv"]
+
+
+# ---------------------------------------------------------------------------------------------
+# --method smotenc | smoten, --categorical, and inspect on categorical columns
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 1500
+    df = pd.DataFrame(
+        {
+            "amount": rng.normal(size=n),
+            "hour": rng.normal(size=n),
+            "city": rng.choice(["paris", "lyon", "nice", "lille"], size=n),
+            "kind": rng.choice(["a", "b"], size=n),
+        }
+    )
+    df["label"] = (rng.random(n) < 0.07).astype(int)
+    path = tmp_path / "mixed.csv"
+    df.to_csv(path, index=False)
+    return df, path
+
+
+@pytest.mark.parametrize("method", ["smotenc", "smoten"])
+def test_resample_categorical_methods_match_the_api(capsys, tmp_path, mixed, method):
+    df, path = mixed
+    if method == "smoten":
+        df = df[["city", "kind", "label"]]
+        df.to_csv(path, index=False)
+        sm = ss.SMOTEN(random_state=3)
+        extra = []
+    else:
+        sm = ss.SMOTENC(["city", "kind"], random_state=3)
+        extra = ["--categorical", "city,kind"]
+    out = tmp_path / "balanced.csv"
+    args = ["resample", path, out, "--target", "label", "--method", method, "--seed", 3]
+    assert run(capsys, *args, *extra, "--chunksize", 128)[0] == 0
+    got = pd.read_csv(out)
+    features = [c for c in df.columns if c != "label"]
+    X_res, y_res = sm.fit_resample(df[features], df["label"])
+    expected = X_res.assign(label=y_res)
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_dtype=False)
+
+
+def test_inspect_lists_categorical_columns_and_suggests_smotenc(capsys, mixed):
+    _, path = mixed
+    code, text = run(capsys, "inspect", path, "--target", "label")[:2]
+    assert code == 0
+    assert "city (4 levels), kind (2 levels)" in text
+    assert "--method smotenc --categorical auto" in text
+    code, text = run(capsys, "inspect", path, "--target", "label", "--json")[:2]
+    assert json.loads(text)["categorical"] == {"city": 4, "kind": 2}
+    args = ("inspect", path, "--target", "label", "--method", "smotenc")
+    code, text = run(capsys, *args)[:2]
+    assert code == 0 and "suggestion" not in text
+
+
+def test_categorical_cli_errors_speak_cli(tmp_path, mixed):
+    _, path = mixed
+    out = tmp_path / "o.csv"
+    cases = {
+        ("--method", "smote"): "use --method smotenc --categorical auto",
+        ("--method", "smotenc", "--categorical", "city,nope"): "--categorical names unknown",
+        ("--method", "smoten", "--categorical", "city"): "--categorical goes with --method "
+        "smotenc",
+        ("--method", "smotenc", "--categorical", "amount,hour,city,kind"): "use --method smoten",
+    }
+    for extra, expected in cases.items():
+        done = _run_process("resample", path, out, "--target", "label", *extra)
+        assert done.returncode == 2, (extra, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], (extra, done.stderr)
+        assert "streamsmote.SMOTE" not in lines[0] and "categorical_features" not in lines[0]
+        assert not out.exists()
