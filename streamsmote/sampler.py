@@ -737,6 +737,40 @@ def _with_room(X, n_more):
     return out
 
 
+class Emitter:
+    """What the flow asks of one class's synthetic rows: a cursor over the class's random
+    draws (``n_new``, ``taken``, ``rewind``, ``seek`` for a Dask partition, ``end_state`` for
+    a shared ``RandomState``) and, per variant, ``skip(n)`` (the next draws, as picks),
+    ``emit(n, out)`` (the next rows: ``(values, codes, picks)``) and ``provenance(picks)``.
+
+    Parameters
+    ----------
+    rows : ClassRows
+    nn : ndarray of int64, shape (n_c, k)
+        The class's neighbour graph, nearest first.
+    draws : streamsmote._draws.ClassDraws or ParentDraws
+    """
+
+    def __init__(self, rows, nn, draws):
+        self.rows = rows
+        self.nn = nn
+        self.draws = draws
+        self.n_new = draws.n_new
+
+    @property
+    def taken(self):
+        return self.draws.taken
+
+    def rewind(self):
+        self.draws.rewind()
+
+    def seek(self, position):
+        self.draws.seek(position)
+
+    def end_state(self):
+        return self.draws.end_state()
+
+
 class ClassRows(NamedTuple):
     """The stored rows of one class: numeric work matrix, category codes (int32, one column
     per categorical feature) and global row numbers."""

@@ -7,7 +7,7 @@ with its default hooks. :class:`Interpolation` is the emitter that SMOTE and SMO
 import numpy as np
 
 from ..kernels.interpolate import interpolate
-from ..sampler import BaseSMOTE
+from ..sampler import BaseSMOTE, Emitter
 
 
 class SMOTE(BaseSMOTE):
@@ -84,7 +84,7 @@ class SMOTE(BaseSMOTE):
     # The flow and every hook are BaseSMOTE's defaults.
 
 
-class Interpolation:
+class Interpolation(Emitter):
     """Emitter of one class's SMOTE rows: ``x + gap * (x_nn - x)``, drawn in
     imbalanced-learn's order.
 
@@ -101,24 +101,8 @@ class Interpolation:
     """
 
     def __init__(self, rows, nn, draws, codes=None):
-        self.rows = rows
-        self.nn = nn
-        self.draws = draws
+        super().__init__(rows, nn, draws)
         self.codes = codes
-        self.n_new = draws.n_new
-
-    @property
-    def taken(self):
-        return self.draws.taken
-
-    def rewind(self):
-        self.draws.rewind()
-
-    def seek(self, position):
-        self.draws.seek(position)
-
-    def end_state(self):
-        return self.draws.end_state()
 
     def skip(self, n):
         """Draw the next ``n`` rows without computing them; their picks."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._constraints import ParameterConstraints
 from .._draws import ParentDraws
-from ..sampler import BaseSMOTE
+from ..sampler import BaseSMOTE, Emitter
 from .smotenc import NOMINAL_CONSTRAINTS, NOMINAL_HINTS, check_encoder
 
 
@@ -146,29 +146,13 @@ class SMOTEN(BaseSMOTE):
         return Vote(rows, nn, self._layout.ranks(), ParentDraws(state, rows.rows.size, n_new))
 
 
-class Vote:
+class Vote(Emitter):
     """Emitter of one class's SMOTE-N rows: per column, the most frequent category among the
     parent's nearest rows (ties to the smallest category in sorted order)."""
 
     def __init__(self, rows, nn, ranks, draws):
-        self.rows = rows
-        self.nn = nn
+        super().__init__(rows, nn, draws)
         self.ranks = ranks
-        self.draws = draws
-        self.n_new = draws.n_new
-
-    @property
-    def taken(self):
-        return self.draws.taken
-
-    def rewind(self):
-        self.draws.rewind()
-
-    def seek(self, position):
-        self.draws.seek(position)
-
-    def end_state(self):
-        return self.draws.end_state()
 
     def skip(self, n):
         return self.draws.take(n)
