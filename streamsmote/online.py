@@ -149,15 +149,6 @@ class OnlineSMOTE(_ParamsMixin):
     True
     """
 
-    _param_names = (
-        "k_neighbors",
-        "sampling_strategy",
-        "window",
-        "random_state",
-        "neighbors",
-        "window_kind",
-        "half_life",
-    )
     _structural = ("k_neighbors", "window", "neighbors", "window_kind")
     _sampling_type = "over-sampling"  # as imbalanced-learn's samplers declare it
     _parameter_constraints = ParameterConstraints(

@@ -23,6 +23,7 @@ A variant (:mod:`streamsmote.variants`) overrides only the hooks where it differ
 """
 
 import copy
+import inspect
 import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
@@ -50,17 +51,21 @@ class _ParamsMixin:
     """``get_params``/``set_params``/``repr`` as scikit-learn defines them, without importing
     scikit-learn (so that ``sklearn.clone`` and imblearn's ``Pipeline`` accept the sampler)."""
 
-    _param_names = ()
+    @classmethod
+    def _param_names(cls):
+        """The parameters of ``__init__``, which stores each under its own name."""
+        params = inspect.signature(cls.__init__).parameters.values()
+        return [p.name for p in params if p.name != "self" and p.kind != p.VAR_KEYWORD]
 
     def get_params(self, deep=True):
-        return {name: getattr(self, name) for name in self._param_names}
+        return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params):
         for name, value in params.items():
-            if name not in self._param_names:
+            if name not in self._param_names():
                 raise ValueError(
                     f"Invalid parameter {name!r} for {type(self).__name__}; valid parameters "
-                    f"are {list(self._param_names)}."
+                    f"are {self._param_names()}."
                 )
             setattr(self, name, value)
         return self
@@ -139,13 +144,6 @@ class BaseSMOTE(_ParamsMixin):
 
     _sampling_type = "over-sampling"
 
-    _param_names = (
-        "k_neighbors",
-        "sampling_strategy",
-        "random_state",
-        "neighbors",
-        "memory_limit",
-    )
     # what imbalanced-learn's ensembles (BalancedBaggingClassifier, ...) read to plan a sampler
     _sampling_type = "over-sampling"
     _parameter_constraints = ParameterConstraints(

@@ -72,14 +72,6 @@ class SMOTEN(BaseSMOTE):
     """
 
     _parameter_constraints = ParameterConstraints(NOMINAL_CONSTRAINTS, hints=NOMINAL_HINTS)
-    _param_names = (
-        "categorical_encoder",
-        "k_neighbors",
-        "sampling_strategy",
-        "random_state",
-        "neighbors",
-        "memory_limit",
-    )
 
     def __init__(
         self,

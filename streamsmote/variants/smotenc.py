@@ -111,15 +111,6 @@ class SMOTENC(BaseSMOTE):
             "categorical_features": "Pass 'auto', column indices, column names or a boolean mask.",
         },
     )
-    _param_names = (
-        "categorical_features",
-        "categorical_encoder",
-        "k_neighbors",
-        "sampling_strategy",
-        "random_state",
-        "neighbors",
-        "memory_limit",
-    )
 
     def __init__(
         self,
