@@ -64,9 +64,10 @@ class Layout:
                 out[:, i] = coder.encode(X.iloc[:, j] if self.kind == "pandas" else X[:, j])
             except TypeError as exc:  # lists, dicts, arrays as values
                 name = repr(self.columns[j]) if self.kind == "pandas" else f"index {j}"
-                raise ValueError(
-                    f"categorical column {name} holds an unhashable value ({exc}); categories "
-                    "must be hashable (strings, numbers): convert such values to strings first."
+                raise TypeError(
+                    f"categorical column {name} holds an unhashable value ({exc}): a category "
+                    "argument must be a string or a number (any hashable value); convert such "
+                    "values to strings first."
                 ) from None
         return out
 
@@ -171,7 +172,7 @@ class CallerFormat:
                 if not (np.isin(arr, (0, 1)).all() and (ones == 1).all()):
                     raise ValueError(
                         f"y has shape {arr.shape} and is not a one-hot encoding of one class "
-                        "per row: multilabel and multioutput targets are not supported. Pass "
+                        "per row. Multilabel and multioutput targets are not supported. Pass "
                         "one class label per row (a 1-D y)."
                     )
                 self.one_hot = (arr.shape[1], arr.dtype)

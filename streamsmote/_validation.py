@@ -351,6 +351,7 @@ class ChunkChecker:
             if n == 0:
                 return None
             if self.kind is None:
+                self._check_not_complex(X, loc)
                 self._categorical_mask(X)
                 self._check_numeric(X, loc)
                 self._remember(X)
@@ -394,17 +395,18 @@ class ChunkChecker:
                     "Pass the label column as a Series."
                 )
             y = y.iloc[:, 0]
-        if isinstance(X, pd.DataFrame):
-            if not isinstance(y, pd.Series):
-                y = self._as_1d(y, loc)
-                y = pd.Series(y, index=X.index)
-        else:
-            y = y.to_numpy() if isinstance(y, pd.Series) else self._as_1d(y, loc)
+        if not isinstance(y, pd.Series):
+            y = self._as_1d(y, loc)
         if len(y) != X.shape[0]:
             raise ValueError(
                 f"{loc}: X has {X.shape[0]} rows but y has {len(y)}; every chunk needs one "
                 "label per row. Check how the chunks are built."
             )
+        if isinstance(X, pd.DataFrame):
+            if not isinstance(y, pd.Series):
+                y = pd.Series(y, index=X.index)
+        elif isinstance(y, pd.Series):
+            y = y.to_numpy()
         return X, y
 
     @staticmethod
@@ -416,7 +418,7 @@ class ChunkChecker:
             raise ValueError(f"{loc}: y must be 1-D (one label per row); got shape {y.shape}.")
         return y
 
-    def _check_numeric(self, X, loc):
+    def _check_not_complex(self, X, loc):
         complex_ = [c for c, dt in _dtypes(X) if pd.api.types.is_complex_dtype(dt)]
         if complex_:
             where = (
@@ -428,6 +430,8 @@ class ChunkChecker:
                 f"{loc}: Complex data not supported: {where} complex numbers. SMOTE "
                 "interpolates real numbers: pass the real and imaginary parts as two columns."
             )
+
+    def _check_numeric(self, X, loc):
         if isinstance(X, pd.DataFrame):
             bad = [
                 c
@@ -524,17 +528,22 @@ class ChunkChecker:
         return self.cat_mask is not None and bool(self.cat_mask[j])
 
     def _check_categories(self, X, loc):
-        """Categorical columns: any hashable value, none missing."""
+        """Categorical columns: any hashable value, none missing, no infinity."""
         if self.cat_mask is None:
             return
         for j in np.flatnonzero(self.cat_mask):
             col = X.iloc[:, j] if isinstance(X, pd.DataFrame) else X[:, j]
-            missing = np.flatnonzero(pd.isna(col))
-            if missing.size:
-                r = int(missing[0])
+            bad = pd.isna(col)
+            if pd.api.types.is_float_dtype(col.dtype):
+                bad |= np.isinf(np.asarray(col, dtype=float))
+            rows = np.flatnonzero(bad)
+            if rows.size:
+                r = int(rows[0])
+                value = col.iloc[r] if isinstance(col, pd.Series) else col[r]
+                what = "NaN (a missing value)" if pd.isna(value) else f"{value} (infinite)"
                 name = repr(X.columns[j]) if isinstance(X, pd.DataFrame) else f"index {j}"
                 raise ValueError(
-                    f"{loc}: categorical column {name} is missing a value at row "
+                    f"{loc}: categorical column {name} holds {what} at row "
                     f"{self.offset + r} of the stream (row {r} of the chunk, rows counted "
                     "from 0). Give missing values a category of their own first (e.g. "
                     "df[col].fillna('missing')) or drop those rows."

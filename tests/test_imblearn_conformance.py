@@ -1,11 +1,11 @@
-"""imbalanced-learn's own tests, run against streamsmote's SMOTE.
+"""imbalanced-learn's own tests, run against streamsmote's samplers.
 
-The test files of the installed imbalanced-learn (its SMOTE tests, the common estimator
-tests, the pipeline, bagging and combine tests) are copied into a temporary folder at test
-time, their ``SMOTE`` is replaced by :class:`streamsmote.SMOTE`, and they run with pytest in a
-subprocess. Every test must pass, except the known differences in :data:`KNOWN`, each with
-the reason a user would accept; a known difference that starts passing fails this test too,
-so that the list stays true.
+The test files of the installed imbalanced-learn (its SMOTE, SMOTENC and SMOTEN tests, the
+common estimator tests, the pipeline, bagging and combine tests) are copied into a temporary
+folder at test time, their ``SMOTE``, ``SMOTENC`` and ``SMOTEN`` are replaced by streamsmote's,
+and they run with pytest in a subprocess. Every test must pass, except the known differences
+in :data:`KNOWN`, each with the reason a user would accept; a known difference that starts
+passing fails this test too, so that the list stays true.
 """
 
 import os
@@ -22,29 +22,33 @@ imblearn = pytest.importorskip("imblearn")
 
 import streamsmote  # noqa: E402
 
-SS_IMPORT = "from streamsmote import SMOTE\n"
+OURS = ("SMOTE", "SMOTENC", "SMOTEN")
 
 # The common tests run on these instances instead of every imbalanced-learn estimator (the
 # seed is the one imbalanced-learn's own test suite gives its SMOTE).
 ESTIMATORS = '''
 def _tested_estimators(type_filter=None):
     """streamsmote's samplers, as imbalanced-learn's instance generator would build them."""
-    from streamsmote import SMOTE
+    from streamsmote import SMOTE, SMOTEN, SMOTENC
 
     yield SMOTE(random_state=42)
+    yield SMOTEN(random_state=42)
+    yield SMOTENC(categorical_features=[0], random_state=42)
 '''
 
 
 def _use_our_smote(text):
-    """Import ``SMOTE`` from streamsmote wherever a test imports imbalanced-learn's."""
+    """Import ``SMOTE``, ``SMOTENC`` and ``SMOTEN`` from streamsmote wherever a test imports
+    imbalanced-learn's."""
 
     def swap(match):
         names = [n.strip() for n in match.group(1).strip("()\n ").split(",") if n.strip()]
-        if "SMOTE" not in names:
+        ours = [n for n in names if n in OURS]
+        if not ours:
             return match.group(0)
-        rest = [n for n in names if n != "SMOTE"]
+        rest = [n for n in names if n not in OURS]
         kept = f"from imblearn.over_sampling import {', '.join(rest)}\n" if rest else ""
-        return kept + SS_IMPORT
+        return kept + f"from streamsmote import {', '.join(ours)}\n"
 
     text, n = re.subn(
         r"^from imblearn\.over_sampling import (\([^)]*\)|[^\n]*)\n", swap, text, flags=re.M
@@ -69,6 +73,8 @@ def _use_our_estimators(text):
 # installed file (relative to the imblearn package) → rewrites applied to it
 FILES = {
     "over_sampling/_smote/tests/test_smote.py": [_use_our_smote],
+    "over_sampling/_smote/tests/test_smote_nc.py": [_use_our_smote],
+    "over_sampling/_smote/tests/test_smoten.py": [_use_our_smote],
     "tests/test_common.py": [_use_our_estimators],
     "tests/test_pipeline.py": [_use_our_smote_as_the_pipeline_sampler],
     "ensemble/tests/test_bagging.py": [_use_our_smote],
@@ -84,15 +90,33 @@ _SMOTE_CLASS_ONLY = (
     "make_pipeline(ss.SMOTE(...), EditedNearestNeighbours(...)) (or TomekLinks()), which "
     "test_estimator_checks.py::test_smote_then_cleaning_as_a_pipeline checks against SMOTEENN."
 )
+_EAGER_FIT = (
+    "streamsmote's fit() does the work generate() needs (class counts, row store, neighbour "
+    "graph), where imbalanced-learn's fit() only validates. The check fits 10 rows whose "
+    "classes have 3 rows with k_neighbors=5, so the class-too-small error (naming the class "
+    "and the fix) comes at fit() already; fit_resample raises on this data in both libraries."
+)
+_DENSE_ONLY = (
+    "streamsmote resamples dense rows (numeric work matrix and category codes, streamed chunk "
+    "by chunk) and refuses scipy.sparse input with a message saying to call X.toarray(); "
+    "imbalanced-learn densifies or resamples the sparse matrix itself."
+)
+_AUTO_OBJECT = (
+    "categorical_features='auto' takes the non-numeric columns as well as the pandas "
+    "'category' ones (imbalanced-learn's takes only 'category' columns, and refuses this "
+    "frame's string columns B and C as 'only numerical features'): a CSV or Parquet file read "
+    "in chunks has string columns, not pandas categories."
+)
 KNOWN = {
+    "test_smote_nc.py::test_smotenc[data3]": _DENSE_ONLY,
+    "test_smote_nc.py::test_smotenc[data4]": _DENSE_ONLY,
+    "test_smoten.py::test_smoten_sparse_input[sparse_csr]": _DENSE_ONLY,
+    "test_smoten.py::test_smoten_sparse_input[sparse_csc]": _DENSE_ONLY,
+    "test_smote_nc.py::test_smote_nc_categorical_features_auto_error": _AUTO_OBJECT,
     "test_common.py::test_estimators_compatibility_sklearn[SMOTE(random_state=42)-"
-    "check_fit2d_1feature]": (
-        "streamsmote's fit() does the work generate() needs (class counts, row store, "
-        "neighbour graph), where imbalanced-learn's fit() only validates. The check fits 10 rows "
-        "whose classes have 3 rows with k_neighbors=5, so the class-too-small error (naming the "
-        "class and the fix) comes at fit() already; fit_resample raises on this data in both "
-        "libraries."
-    ),
+    "check_fit2d_1feature]": _EAGER_FIT,
+    "test_common.py::test_estimators_compatibility_sklearn[SMOTEN(random_state=42)-"
+    "check_fit2d_1feature]": _EAGER_FIT,
     "test_smote_enn.py::test_sample_regular_pass_smote_enn": _SMOTE_CLASS_ONLY,
     "test_smote_enn.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,
     "test_smote_tomek.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,

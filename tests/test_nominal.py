@@ -191,7 +191,9 @@ def test_errors_name_the_fix():
         ss.SMOTENC("auto").fit_resample(X.to_numpy(dtype=object), y)
     bad = X.copy()
     bad.loc[5, "c0"] = None
-    with pytest.raises(ValueError, match=r"categorical column 'c0' is missing a value at row 5"):
+    with pytest.raises(
+        ValueError, match=r"categorical column 'c0' holds NaN \(a missing value\) at row 5"
+    ):
         ss.SMOTENC(["c0", "c1"]).fit_resample(bad, y)
     with pytest.raises(ValueError, match="SMOTENC"):
         ss.SMOTE().fit_resample(X, y)  # non-numeric columns point to SMOTENC

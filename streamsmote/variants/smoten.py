@@ -17,11 +17,11 @@ import pandas as pd
 
 from .._constraints import ParameterConstraints
 from .._draws import ParentDraws
-from ..sampler import BaseSMOTE, Emitter
-from .smotenc import NOMINAL_CONSTRAINTS, NOMINAL_HINTS, check_encoder
+from ..sampler import Emitter
+from ._nominal import NOMINAL_CONSTRAINTS, NOMINAL_HINTS, NominalSMOTE
 
 
-class SMOTEN(BaseSMOTE):
+class SMOTEN(NominalSMOTE):
     """SMOTE for categorical features only (SMOTE-N), in memory or streaming.
 
     A drop-in for :class:`imblearn.over_sampling.SMOTEN`: with an int ``random_state`` the
@@ -91,9 +91,10 @@ class SMOTEN(BaseSMOTE):
         )
         self.categorical_encoder = categorical_encoder
 
-    def _check_params(self):
-        super()._check_params()
-        check_encoder(self.categorical_encoder)
+    def _default_encoder(self):
+        from sklearn.preprocessing import OrdinalEncoder
+
+        return OrdinalEncoder(dtype=np.int32)
 
     # ------------------------------------------------------------------ hooks
 

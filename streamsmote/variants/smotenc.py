@@ -11,37 +11,16 @@ What differs from SMOTE (the hooks of :class:`~streamsmote.sampler.BaseSMOTE`):
   (:func:`streamsmote.kernels.categorical.smotenc_vote`).
 """
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
-from .._constraints import HasMethods, Interval, ParameterConstraints, StrOptions
+from .._constraints import ParameterConstraints, StrOptions
 from .._draws import ClassDraws
-from ..sampler import BaseSMOTE
+from ._nominal import NOMINAL_CONSTRAINTS, NOMINAL_HINTS, NominalSMOTE
 from .smote import Interpolation
 
-_BASE = ParameterConstraints.of(BaseSMOTE)
 
-# What SMOTENC and SMOTEN change in SMOTE's parameter rules: an int k_neighbors (their metric
-# is their own), exact neighbours only, and imbalanced-learn's categorical_encoder.
-NOMINAL_CONSTRAINTS = {
-    **_BASE.constraints,
-    "k_neighbors": [Interval(Integral, 1, None, closed="left")],
-    "neighbors": [StrOptions(("auto", "exact"))],
-    "categorical_encoder": [None, HasMethods(["fit_transform", "inverse_transform"])],
-}
-NOMINAL_HINTS = {
-    **_BASE.hints,
-    "k_neighbors": "The usual value is 5 (a neighbours object is not used with categorical "
-    "columns: their metric is their own).",
-    "neighbors": "The neighbour search over categorical columns is exact (a numba kernel); "
-    "neighbors='approx' is not available for it yet.",
-    "categorical_encoder": "Pass None: streamsmote codes categories itself, chunk by chunk.",
-}
-
-
-class SMOTENC(BaseSMOTE):
+class SMOTENC(NominalSMOTE):
     """SMOTE for numeric and categorical features (SMOTE-NC), in memory or streaming.
 
     A drop-in for :class:`imblearn.over_sampling.SMOTENC`: with ``neighbors="exact"`` and an
@@ -132,26 +111,29 @@ class SMOTENC(BaseSMOTE):
         self.categorical_features = categorical_features
         self.categorical_encoder = categorical_encoder
 
-    def _check_params(self):
-        super()._check_params()
-        check_encoder(self.categorical_encoder)
+    def _default_encoder(self):
+        from sklearn.preprocessing import OneHotEncoder
+
+        return OneHotEncoder(handle_unknown="ignore", dtype=self._layout.work_dtype)
 
     # ------------------------------------------------------------------ hooks
 
     def _columns(self, X):
+        if X.shape[1] == 0:
+            return None  # refused as "0 feature(s)" by the checks that follow
         mask = categorical_mask(X, self.categorical_features)
         if mask.all():
             raise ValueError(
                 "SMOTE-NC is not designed to work only with categorical features. It requires "
-                "some numerical features: every column is categorical here, so use "
-                "streamsmote.SMOTEN (CLI: --method smoten)."
+                f"some numerical features: all n_features={mask.size} columns are categorical "
+                "here, so use streamsmote.SMOTEN (CLI: --method smoten)."
             )
         if not mask.any():
             raise ValueError(
                 "SMOTE-NC is not designed to work only with numerical features. It requires "
-                "some categorical features: none was found (categorical_features="
-                f"{self.categorical_features!r}), so use streamsmote.SMOTE (CLI: --method "
-                "smote), or name the categorical columns."
+                f"some categorical features: none of the n_features={mask.size} columns is "
+                f"(categorical_features={self.categorical_features!r}), so use "
+                "streamsmote.SMOTE (CLI: --method smote), or name the categorical columns."
             )
         self.categorical_features_ = np.flatnonzero(mask)
         self.continuous_features_ = np.flatnonzero(~mask)
@@ -195,25 +177,6 @@ class _Voted(Interpolation):
 
     def end_state(self):
         return self._end_state
-
-
-def check_encoder(encoder):
-    """Accept ``None`` or an encoder that keeps every category in sorted order."""
-    if encoder is None:
-        return
-    params = encoder.get_params() if hasattr(encoder, "get_params") else {}
-    if (
-        params.get("categories", "auto") != "auto"
-        or params.get("drop") is not None
-        or params.get("min_frequency") is not None
-        or params.get("max_categories") is not None
-    ):
-        raise ValueError(
-            f"categorical_encoder={encoder!r}: streamsmote codes categories itself, chunk by "
-            "chunk, and can only honour an encoder that keeps every category in sorted order "
-            "(categories='auto', no drop, no infrequent grouping). Pass "
-            "categorical_encoder=None."
-        )
 
 
 def categorical_mask(X, categorical_features):
@@ -264,8 +227,8 @@ def categorical_mask(X, categorical_features):
         bad = given[(given < -n) | (given >= n)]
         if bad.size:
             raise ValueError(
-                f"categorical_features holds column index {bad[0]}, but X has {n} columns "
-                f"(indices 0 to {n - 1})."
+                f"categorical_features holds column index {bad[0]}, but X has {n} columns: "
+                f"all features must be in [0, {n - 1}]."
             )
         mask[given] = True
         return mask
