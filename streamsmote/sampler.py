@@ -237,7 +237,7 @@ class BaseSMOTE(_ParamsMixin):
         for c in self._needed():
             rows = np.flatnonzero(labels == c)
             data[c] = ClassRows(values[rows], codes[rows], rows)
-        self._build(data)
+        self._build(self._with_context(data, [(values, labels)]))
         needed = self._needed()
         sizes = [self._models[c].n_new for c in needed]
         # An ndarray that is its own work matrix: one output array, the input copied into it
@@ -530,10 +530,46 @@ class BaseSMOTE(_ParamsMixin):
             missing = [c for c in self._needed() if c in store.dropped]
             if missing:
                 self._reread(src, store, missing)
-            self._build({c: ClassRows(*store.finish(c)) for c in self._needed()})
+            data = {c: ClassRows(*store.finish(c)) for c in self._needed()}
+            if self._whole_data_neighbors()[0]:
+                data = self._with_context(data, self._context_pass(src))
+            self._build(data)
         finally:
             if store is not None:
                 store.close()
+
+    def _context_pass(self, src):
+        """The chunks of a second read of ``src``, as ``(work matrix, labels)``, for a variant
+        whose stored rows need their nearest rows over the whole data set."""
+        if not src.reiterable:
+            raise ValueError(
+                f"{type(self).__name__} compares every stored row with every row of the data "
+                "set, which takes a second read of the source, but it is a one-shot iterator. "
+                "Pass a re-iterable source: from_chunks(lambda: make_chunks()), from_arrays, "
+                "read_csv or read_parquet."
+            )
+        for X, y in src:
+            yield self._layout.values(X), self._layout.labels(y)
+
+    def _with_context(self, data, chunks):
+        """``data`` with each stored row's nearest rows over the whole data set (the rows of
+        ``chunks``, ``(work matrix, labels)`` in input order), when the variant asks for them
+        (:meth:`_whole_data_neighbors`): a running top-M per stored row, never the majority
+        itself."""
+        M, with_values = self._whole_data_neighbors()
+        if not M:
+            return data
+        from .neighbors.cross import RunningTopM
+
+        classes = pd.Index(self.classes_)
+        tops = {c: RunningTopM(d.values, M, with_values=with_values) for c, d in data.items()}
+        offset = 0
+        for values, labels in chunks:
+            label_index = classes.get_indexer(labels)
+            for top in tops.values():
+                top.update(values, offset, label_index)
+            offset += len(labels)
+        return {c: d._replace(context=Context(*tops[c].result())) for c, d in data.items()}
 
     def _reread(self, src, store, missing):
         if not src.reiterable:
@@ -669,6 +705,12 @@ class BaseSMOTE(_ParamsMixin):
         """Whole-data statistics from one chunk (every row, majority included); ``weights``
         counts each row that many times (Dask passes distinct rows with their counts)."""
 
+    def _whole_data_neighbors(self):
+        """``(M, with_values)``: how many nearest rows over the whole data set (the row itself
+        included) every stored row needs, and whether their values are kept; ``(0, False)``
+        for none (SMOTE)."""
+        return 0, False
+
     def _min_class_rows(self):
         """Rows a class needs to be sampled: the row itself and ``k_neighbors`` others (a
         neighbours object's ``n_neighbors``; None when it does not say)."""
@@ -769,13 +811,26 @@ class Emitter:
         return self.draws.end_state()
 
 
+class Context(NamedTuple):
+    """Each stored row's M nearest rows over the whole data set, itself included, nearest
+    first: global row numbers, class positions in ``classes_``, squared distances, and the
+    rows' values (or None)."""
+
+    rows: np.ndarray
+    labels: np.ndarray
+    dist: np.ndarray
+    values: np.ndarray | None
+
+
 class ClassRows(NamedTuple):
     """The stored rows of one class: numeric work matrix, category codes (int32, one column
-    per categorical feature) and global row numbers."""
+    per categorical feature), global row numbers and, for variants that ask for it, their
+    nearest rows over the whole data set."""
 
     values: np.ndarray
     codes: np.ndarray
     rows: np.ndarray
+    context: Context | None = None
 
 
 def _fields(layout):
