@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py            # full runs (about 30-40 min on 2 cores)
+    python benchmarks/run_all.py            # full runs (about 50-60 min on 2 cores)
     python benchmarks/run_all.py --quick    # smoke test; writes /tmp/ssbench/RESULTS_quick.md
     python benchmarks/run_all.py --collect  # only re-assemble RESULTS.md from the result files
 
@@ -24,6 +24,7 @@ SCRIPTS = [
     ("bench_core.py", "results_core.md"),
     ("bench_floor.py", "results_floor.md"),
     ("bench_streaming.py", "results_streaming.md"),
+    ("bench_nominal.py", "results_nominal.md"),
 ]
 
 
