@@ -186,3 +186,66 @@ def smoten_mode(codes, rank, nn, parents):
     ranked = np.stack([rank[j][codes[:, j]] for j in range(codes.shape[1])], axis=1)
     m = np.squeeze(mode(ranked[nn[parents]], axis=1, keepdims=True).mode, axis=1)
     return np.stack([np.argsort(rank[j])[m[:, j]] for j in range(codes.shape[1])], axis=1)
+
+
+def legacy_shuffle(n, raw):
+    """numpy's legacy ``RandomState.permutation(n)`` written out from the generator's raw
+    32-bit outputs ``raw``: Fisher-Yates from the last position down, each ``j`` drawn by
+    ``random_interval(i)`` (mask to the smallest all-ones mask >= i, draw again while above
+    ``i``). Returns the permutation and the number of raw values used."""
+    x = np.arange(n)
+    used = 0
+    for i in range(n - 1, 0, -1):
+        mask = (1 << i.bit_length()) - 1
+        while True:
+            j = int(raw[used]) & mask
+            used += 1
+            if j <= i:
+                break
+        x[i], x[j] = x[j], x[i]
+    return x, used
+
+
+def smotenc_vote_permutation(codes, rank, nn, parents, rng, tie):
+    """The vote by ``rng.permutation`` of the tied (row, category) pairs, listed in (row,
+    sorted category) order; each row keeps the pair of smallest position. ``tie[m, a]``: a
+    category counted ``a`` times ties with the maximum ``m``. Returns the codes and the
+    generator's state after each column."""
+    out = np.empty((len(parents), codes.shape[1]), dtype=np.int64)
+    states = []
+    for j in range(codes.shape[1]):
+        by_rank = np.argsort(rank[j])
+        pairs = []
+        for i, p in enumerate(parents):
+            counts = np.bincount(rank[j][codes[nn[p], j]], minlength=len(rank[j]))
+            top = counts.max()
+            tied = [r for r, a in enumerate(counts) if tie[top, a]]  # imblearn's is_max
+            pairs += [(i, by_rank[r]) for r in tied]
+        perm = rng.permutation(len(pairs))
+        seen = set()
+        for q in perm:
+            i, c = pairs[q]
+            if i not in seen:
+                seen.add(i)
+                out[i, j] = c
+        states.append(rng.get_state())
+    return out, states
+
+
+def whole_data_top_m(Q, X, labels, M):
+    """The M nearest rows of ``X`` (all of them, a query's own row included) for each row of
+    ``Q``, by (squared distance, row number), as
+    :meth:`streamsmote.neighbors.cross.RunningTopM.result` returns them: rows, labels,
+    distances and values, with -1 / -1 / inf / NaN where ``X`` has fewer than M rows."""
+    D = sq_distances(Q, X)
+    rows = np.full((len(Q), M), -1, dtype=np.int64)
+    dist = np.full((len(Q), M), np.inf)
+    for q in range(len(Q)):
+        order = np.argsort(D[q], kind="stable")[:M]  # ties: smaller row first
+        rows[q, : len(order)] = order
+        dist[q, : len(order)] = D[q, order]
+    empty = rows < 0
+    out_labels = np.where(empty, -1, np.asarray(labels)[rows])
+    values = np.asarray(X)[rows].astype(np.asarray(Q).dtype)
+    values[empty] = np.nan
+    return rows, out_labels, dist, values
