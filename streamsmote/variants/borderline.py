@@ -130,6 +130,17 @@ class BorderlineSMOTE(BaseSMOTE):
         self.m_neighbors = m_neighbors
         self.kind = kind
 
+    @property
+    def in_danger_indices(self):
+        """``{class: input row numbers of its rows in danger}`` of the last fit, for the
+        classes that have any (imbalanced-learn's name; a property, so that a fit adds no
+        public attribute without a trailing underscore)."""
+        if not hasattr(self, "_danger_rows"):
+            raise AttributeError(
+                f"{type(self).__name__} has no in_danger_indices before it is fitted."
+            )
+        return self._danger_rows
+
     # ------------------------------------------------------------------ hooks
 
     def _whole_data_neighbors(self):
@@ -152,10 +163,10 @@ class BorderlineSMOTE(BaseSMOTE):
 
     def _fit_class(self, c, rows, n_new, state, shared):
         if c == self._needed()[0]:
-            self.in_danger_indices = {}
+            self._danger_rows = {}
         danger = self._in_danger(c, rows)
         if danger.size:
-            self.in_danger_indices[c] = rows.rows[danger]
+            self._danger_rows[c] = rows.rows[danger]
         else:  # imbalanced-learn skips the class, drawing nothing
             n_new = 0
         if self.kind == "borderline-1":
