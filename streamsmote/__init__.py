@@ -22,6 +22,8 @@ _LAZY = {
     "SMOTE": "variants.smote",
     "SMOTENC": "variants.smotenc",
     "SMOTEN": "variants.smoten",
+    "BorderlineSMOTE": "variants.borderline",
+    "ADASYN": "variants.adasyn",
     "OnlineSMOTE": "online",
     "Batch": "_batch",
     "from_arrays": "sources",

@@ -150,3 +150,124 @@ class ParentDraws:
             rs.randint(0, self.n_c, size=b)
             left -= b
         return rs.get_state()
+
+
+def _advance_uniform(rs, n):
+    """Skip ``n`` uniform draws of ``rs`` (in place)."""
+    while n:
+        b = min(n, _ADVANCE_BATCH)
+        rs.uniform(size=b)
+        n -= b
+    return rs
+
+
+class ScaledDraws:
+    """Borderline-2's draws: SMOTE's ``(index, gap)`` draws of :class:`ClassDraws`, then, for
+    every draw whose neighbour is of another class, a scale ``uniform(0, 0.5)`` of the
+    difference, in draw order.
+
+    imbalanced-learn draws these scales after the class's indices and gaps, all at once, from
+    ``check_random_state(random_state)``: a fresh generator for an int seed (the stream starts
+    at the seed again), the shared instance otherwise (it continues after the gaps). ``start``
+    is that stream's first state. Legacy ``uniform`` draws each value independently of the
+    batch size, so a batch's scales are the next ``other[index].sum()`` values of the stream.
+
+    Parameters
+    ----------
+    draws : ClassDraws
+    other : ndarray of bool, shape (high,)
+        Whether draw index ``i`` pairs its row with a row of another class.
+    start : tuple or None
+        ``RandomState.get_state()`` at the start of the scale stream; None for the shared
+        instance's (after every index and gap of the class).
+
+    Examples
+    --------
+    >>> other = np.array([False, True, True, False])
+    >>> rs = np.random.RandomState(0)
+    >>> idx, gaps = rs.randint(0, 4, size=6), rs.uniform(size=6)
+    >>> scales = np.ones(6)
+    >>> scales[other[idx]] = rs.uniform(0.0, 0.5, size=other[idx].sum())
+    >>> d = ScaledDraws(ClassDraws(np.random.RandomState(0).get_state(), 4, 6), other, None)
+    >>> parts = [d.take(4), d.take(2)]
+    >>> bool((np.concatenate([p[2] for p in parts]) == scales).all())
+    True
+    """
+
+    def __init__(self, draws, other, start):
+        self.draws = draws
+        self.other = other
+        self.n_new = draws.n_new
+        self.start = draws.end_state() if start is None else start
+        self.rewind()
+
+    @property
+    def taken(self):
+        return self.draws.taken
+
+    def _n_other(self, n):
+        """How many of the first ``n`` draws pair with another class."""
+        replay = ClassDraws(self.draws.state, self.draws.high, n)
+        count = 0
+        while replay.taken < n:
+            count += int(self.other[replay.take(_ADVANCE_BATCH)[0]].sum())
+        return count
+
+    def rewind(self):
+        self.draws.rewind()
+        self._rs = _clone(self.start)
+
+    def seek(self, position):
+        self.draws.seek(position)
+        self._rs = _advance_uniform(_clone(self.start), self._n_other(int(position)))
+
+    def take(self, n):
+        """The next ``n`` draws: ``(indices, gaps, scales)``, scale 1 for a same-class pair."""
+        idx, gaps = self.draws.take(n)
+        mask = self.other[idx]
+        scales = np.ones(idx.shape[0])
+        scales[mask] = self._rs.uniform(0.0, 0.5, size=int(mask.sum()))
+        return idx, gaps, scales
+
+    def end_state(self):
+        return _advance_uniform(_clone(self.start), self._n_other(self.n_new)).get_state()
+
+
+class CountedDraws:
+    """ADASYN's draws: parent ``i`` makes ``counts[i]`` rows, parents in order; each row's
+    neighbour slot is ``randint(0, k)`` (imbalanced-learn's ``choice(k, size=n_new)``) and its
+    gap ``uniform()``, the two streams of :class:`ClassDraws` with ``high=k``. ``take``
+    returns SMOTE's flat index ``parent * k + slot``.
+
+    Examples
+    --------
+    >>> d = CountedDraws(np.random.RandomState(0).get_state(), np.array([2, 0, 1]), 3)
+    >>> idx, _ = d.take(3)
+    >>> (idx // 3).tolist()
+    [0, 0, 2]
+    """
+
+    def __init__(self, state, counts, k):
+        self.k = int(k)
+        self.bounds = np.cumsum(counts)
+        self.draws = ClassDraws(state, self.k, int(self.bounds[-1]) if counts.size else 0)
+        self.n_new = self.draws.n_new
+
+    @property
+    def taken(self):
+        return self.draws.taken
+
+    def rewind(self):
+        self.draws.rewind()
+
+    def seek(self, position):
+        self.draws.seek(position)
+
+    def take(self, n):
+        first = self.draws.taken
+        slots, gaps = self.draws.take(n)
+        parents = np.searchsorted(self.bounds, np.arange(first, first + slots.size), "right")
+        return parents * self.k + slots, gaps
+
+    def end_state(self):
+        return self.draws.end_state()

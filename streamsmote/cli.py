@@ -351,7 +351,9 @@ def _common(p):
         choices=METHOD_NAMES,
         default="smote",
         help="smote: numeric columns (default); smotenc: numeric and categorical columns "
-        "(see --categorical); smoten: every column categorical",
+        "(see --categorical); smoten: every column categorical; borderline1, borderline2: "
+        "Borderline-SMOTE of that kind; adasyn: ADASYN (--k is its n_neighbors). The last "
+        "three read the input twice",
     )
     p.add_argument(
         "--categorical",
@@ -385,7 +387,7 @@ def _common(p):
     )
 
 
-METHOD_NAMES = ("smote", "smotenc", "smoten")
+METHOD_NAMES = ("smote", "smotenc", "smoten", "borderline1", "borderline2", "adasyn")
 
 
 def make_sampler(args, strategy=None):

@@ -142,10 +142,13 @@ class BaseSMOTE(_ParamsMixin):
     * :meth:`_min_class_rows` -- the smallest class the variant can sample.
     """
 
-    _sampling_type = "over-sampling"
-
     # what imbalanced-learn's ensembles (BalancedBaggingClassifier, ...) read to plan a sampler
     _sampling_type = "over-sampling"
+    # the parameter that sets the within-class neighbours (named in errors)
+    _k_param = "k_neighbors"
+    # True: an int seed seeds one RandomState for the whole fit, used class after class (as
+    # imbalanced-learn's ADASYN calls check_random_state once); False: a fresh one per class
+    _one_generator = False
     _parameter_constraints = ParameterConstraints(
         {
             "k_neighbors": [
@@ -630,29 +633,36 @@ class BaseSMOTE(_ParamsMixin):
                     "or add rows of it."
                 )
             if least is not None and n_c < least:
-                given = not isinstance(self.k_neighbors, Integral)
-                lower = "its n_neighbors (to at most" if given else "k_neighbors (to at most"
+                name = self._k_param
+                value = getattr(self, name)
+                given = not isinstance(value, Integral)
+                lower = "its n_neighbors (to at most" if given else f"{name} (to at most"
                 raise ValueError(
-                    f"k_neighbors={self.k_neighbors!r} needs at least {least} rows of class "
+                    f"{name}={value!r} needs at least {least} rows of class "
                     f"{c!r}; got {n_c}. Lower {lower} {max(n_c - 1 + given, 0)}), or leave the "
                     "class out of sampling_strategy."
                 )
         seed_rs = self.random_state
-        shared = isinstance(seed_rs, np.random.RandomState)
+        instance = isinstance(seed_rs, np.random.RandomState)
         if seed_rs is None:
             seed_rs = int(np.random.SeedSequence().generate_state(1)[0])
-        self._seed = seed_rs if not shared else None
+        self._seed = seed_rs if not instance else None
         self._models = {}
         given = not isinstance(self.k_neighbors, Integral)  # a neighbours object
         self._nn_estimator = _clone(self.k_neighbors) if given else None
-        state = seed_rs.get_state() if shared else None
+        # One generator for every class: a RandomState instance, or an int seed for a variant
+        # that seeds one generator per fit (_one_generator, ADASYN); else a fresh one per class.
+        shared = instance or self._one_generator
+        state = None
+        if shared:
+            state = (seed_rs if instance else np.random.RandomState(seed_rs)).get_state()
         for c in self._needed():
             start = state if shared else np.random.RandomState(seed_rs).get_state()
             n_new = self.sampling_strategy_[c]
             self._models[c] = self._fit_class(c, data[c], n_new, start, shared)
             if shared:
                 state = self._models[c].end_state()
-        if shared:
+        if instance:
             seed_rs.set_state(state)
 
     @property

@@ -249,3 +249,32 @@ def whole_data_top_m(Q, X, labels, M):
     values = np.asarray(X)[rows].astype(np.asarray(Q).dtype)
     values[empty] = np.nan
     return rows, out_labels, dist, values
+
+
+# ---------------------------------------------------------------------------------------------
+# whole-data neighbours (Borderline-SMOTE, ADASYN)
+# ---------------------------------------------------------------------------------------------
+
+
+def other_class_neighbors(X, y, c, m):
+    """For each row of class ``c`` (input order), how many of its ``m`` nearest rows over the
+    whole of ``X`` (itself left out) are of another class."""
+    rows = np.flatnonzero(y == c)
+    nn = knn(X, m, Q=X[rows], self_idx=rows)[0]
+    return (y[nn] != c).sum(axis=1)
+
+
+def in_danger(X, y, c, m):
+    """Global rows of class ``c`` in danger (Han et al. 2005, section 3): of their ``m``
+    nearest rows, at least half and fewer than all are of another class."""
+    n_other = other_class_neighbors(X, y, c, m)
+    rows = np.flatnonzero(y == c)
+    return rows[(2 * n_other >= m) & (n_other < m)]
+
+
+def adasyn_counts(X, y, c, k, n_new):
+    """ADASYN's synthetic rows per row of class ``c`` (He et al. 2008, section 3.1, steps
+    b-d): the fraction ``r_i`` of other-class rows among its ``k`` nearest, normalised, times
+    ``n_new``, rounded to the nearest integer (halves to even)."""
+    r = other_class_neighbors(X, y, c, k) / k
+    return np.rint(r / r.sum() * n_new).astype(int)

@@ -1,8 +1,8 @@
 """imbalanced-learn's own tests, run against streamsmote's samplers.
 
-The test files of the installed imbalanced-learn (its SMOTE, SMOTENC and SMOTEN tests, the
-common estimator tests, the pipeline, bagging and combine tests) are copied into a temporary
-folder at test time, their ``SMOTE``, ``SMOTENC`` and ``SMOTEN`` are replaced by streamsmote's,
+The test files of the installed imbalanced-learn (its SMOTE, SMOTENC, SMOTEN, BorderlineSMOTE
+and ADASYN tests, the common estimator tests, the pipeline, bagging and combine tests) are
+copied into a temporary folder at test time, those samplers are replaced by streamsmote's,
 and they run with pytest in a subprocess. Every test must pass, except the known differences
 in :data:`KNOWN`, each with the reason a user would accept; a known difference that starts
 passing fails this test too, so that the list stays true.
@@ -22,23 +22,26 @@ imblearn = pytest.importorskip("imblearn")
 
 import streamsmote  # noqa: E402
 
-OURS = ("SMOTE", "SMOTENC", "SMOTEN")
+OURS = ("SMOTE", "SMOTENC", "SMOTEN", "BorderlineSMOTE", "ADASYN")
 
 # The common tests run on these instances instead of every imbalanced-learn estimator (the
 # seed is the one imbalanced-learn's own test suite gives its SMOTE).
 ESTIMATORS = '''
 def _tested_estimators(type_filter=None):
     """streamsmote's samplers, as imbalanced-learn's instance generator would build them."""
-    from streamsmote import SMOTE, SMOTEN, SMOTENC
+    from streamsmote import ADASYN, SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE
 
     yield SMOTE(random_state=42)
     yield SMOTEN(random_state=42)
     yield SMOTENC(categorical_features=[0], random_state=42)
+    yield BorderlineSMOTE(random_state=42)
+    yield BorderlineSMOTE(kind="borderline-2", random_state=42)
+    yield ADASYN(random_state=42)
 '''
 
 
 def _use_our_smote(text):
-    """Import ``SMOTE``, ``SMOTENC`` and ``SMOTEN`` from streamsmote wherever a test imports
+    """Import the samplers of :data:`OURS` from streamsmote wherever a test imports
     imbalanced-learn's."""
 
     def swap(match):
@@ -75,6 +78,8 @@ FILES = {
     "over_sampling/_smote/tests/test_smote.py": [_use_our_smote],
     "over_sampling/_smote/tests/test_smote_nc.py": [_use_our_smote],
     "over_sampling/_smote/tests/test_smoten.py": [_use_our_smote],
+    "over_sampling/_smote/tests/test_borderline_smote.py": [_use_our_smote],
+    "over_sampling/tests/test_adasyn.py": [_use_our_smote],
     "tests/test_common.py": [_use_our_estimators],
     "tests/test_pipeline.py": [_use_our_smote_as_the_pipeline_sampler],
     "ensemble/tests/test_bagging.py": [_use_our_smote],
@@ -107,6 +112,25 @@ _AUTO_OBJECT = (
     "frame's string columns B and C as 'only numerical features'): a CSV or Parquet file read "
     "in chunks has string columns, not pandas categories."
 )
+_EAGER_FIT_ADASYN = (
+    "streamsmote's fit() does the work generate() needs, where imbalanced-learn's fit() only "
+    "validates. On these checks' small random data (20 rows, classes taken from a feature) "
+    "ADASYN's rounded shares make no row for a class, or a class is smaller than "
+    "n_neighbors + 1, so fit() raises what imbalanced-learn's fit_resample raises on the same "
+    "data ('No samples will be generated with the provided ratio settings.', the class-size "
+    "error): imbalanced-learn's ADASYN with an eager fit() fails the same checks."
+)
+_ADASYN_CHECK = "test_common.py::test_estimators_compatibility_sklearn[ADASYN(random_state=42)"
+_ADASYN_EAGER_CHECKS = (
+    "check_dont_overwrite_parameters",
+    "check_f_contiguous_array_estimator",
+    "check_methods_sample_order_invariance",
+    "check_methods_subset_invariance",
+    "check_fit2d_1feature",
+    "check_dict_unchanged",
+    "check_fit_idempotent",
+    "check_fit2d_predict1d",
+)
 KNOWN = {
     "test_smote_nc.py::test_smotenc[data3]": _DENSE_ONLY,
     "test_smote_nc.py::test_smotenc[data4]": _DENSE_ONLY,
@@ -117,6 +141,14 @@ KNOWN = {
     "check_fit2d_1feature]": _EAGER_FIT,
     "test_common.py::test_estimators_compatibility_sklearn[SMOTEN(random_state=42)-"
     "check_fit2d_1feature]": _EAGER_FIT,
+    "test_common.py::test_estimators_compatibility_sklearn[BorderlineSMOTE(random_state=42)-"
+    "check_fit2d_1feature]": _EAGER_FIT,
+    "test_common.py::test_estimators_compatibility_sklearn[BorderlineSMOTE(kind='borderline-2',"
+    "random_state=42)-check_fit2d_1feature]": _EAGER_FIT,
+    **{f"{_ADASYN_CHECK}-{check}]": _EAGER_FIT_ADASYN for check in _ADASYN_EAGER_CHECKS},
+    "test_common.py::test_pandas_column_name_consistency[ADASYN(random_state=42)]": (
+        _EAGER_FIT_ADASYN
+    ),
     "test_smote_enn.py::test_sample_regular_pass_smote_enn": _SMOTE_CLASS_ONLY,
     "test_smote_enn.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,
     "test_smote_tomek.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,

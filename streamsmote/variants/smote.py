@@ -6,7 +6,7 @@ with its default hooks. :class:`Interpolation` is the emitter that SMOTE and SMO
 
 import numpy as np
 
-from ..kernels.interpolate import interpolate
+from ..kernels.interpolate import interpolate, interpolate_pairs
 from ..sampler import BaseSMOTE, Emitter
 
 
@@ -88,42 +88,68 @@ class Interpolation(Emitter):
     """Emitter of one class's SMOTE rows: ``x + gap * (x_nn - x)``, drawn in
     imbalanced-learn's order.
 
+    SMOTE interpolates from every row of the class towards its nearest rows of the class;
+    a variant may restrict the parents (Borderline's rows in danger), point the graph at
+    another table of rows (Borderline-2's neighbours over the whole data set) and scale a
+    difference before the gap (its draws then also return a scale per row).
+
     Parameters
     ----------
     rows : streamsmote.sampler.ClassRows
         The class's stored rows.
-    nn : ndarray of int64, shape (n_c, k)
-        Each row's k nearest other rows of the class, nearest first.
-    draws : streamsmote._draws.ClassDraws
-        ``(index, gap)`` draws: row ``index // k``, neighbour slot ``index % k``.
+    nn : ndarray of int64, shape (n_parents, k)
+        Each parent's k neighbours, nearest first: positions in ``targets`` (by default the
+        class's rows).
+    draws : streamsmote._draws.ClassDraws or a cursor like it
+        ``take(n)`` gives ``(index, gap)`` draws, parent ``index // k``, neighbour slot
+        ``index % k`` (and, from :class:`~streamsmote._draws.ScaledDraws`, a third array:
+        the scale of each difference).
     codes : ndarray of int32, shape (n_new, n_categorical), optional
         Category codes of every synthetic row, in draw order (SMOTENC's vote).
+    parents : ndarray of int64, shape (n_parents,), optional
+        Positions in ``rows`` of the parents, one per row of ``nn``; by default every row.
+    targets : tuple (values, global rows), optional
+        The rows ``nn`` points into, when they are not the class's own: their work-matrix
+        values (the class's dtype) and their global input row numbers.
     """
 
-    def __init__(self, rows, nn, draws, codes=None):
+    def __init__(self, rows, nn, draws, codes=None, parents=None, targets=None):
         super().__init__(rows, nn, draws)
         self.codes = codes
+        self.parents = parents
+        self.targets = targets
 
     def skip(self, n):
-        """Draw the next ``n`` rows without computing them; their picks."""
-        idx, gaps = self.draws.take(n)
+        """Draw the next ``n`` rows without computing them; their picks
+        ``(parent positions in nn, slots, gaps, scales or None)``."""
+        drawn = self.draws.take(n)
         k = self.nn.shape[1]
-        return idx // k, idx % k, gaps
+        scales = drawn[2] if len(drawn) > 2 else None
+        return drawn[0] // k, drawn[0] % k, drawn[1], scales
 
     def emit(self, n, out=None):
         """The next ``n`` rows: ``(values, codes, picks)``; values written into ``out`` when
         given."""
         first = self.draws.taken
-        base, slot, gaps = picks = self.skip(n)
+        base, slot, gaps, scales = picks = self.skip(n)
         X_c = self.rows.values
         if out is None:
             out = np.empty((base.shape[0], X_c.shape[1]), dtype=X_c.dtype)
-        interpolate(X_c, self.nn, base, slot, gaps, out)
+        if self.parents is None and self.targets is None and scales is None:
+            interpolate(X_c, self.nn, base, slot, gaps, out)  # SMOTE
+        else:
+            parents = base if self.parents is None else self.parents[base]
+            table = X_c if self.targets is None else self.targets[0]
+            scales = np.empty(0) if scales is None else scales
+            interpolate_pairs(X_c, parents, table, self.nn[base, slot], gaps, scales, out)
         codes = self.rows.codes[:0] if self.codes is None else self.codes[first : first + n]
         return out, codes, picks
 
     def provenance(self, picks):
-        """``(parent rows, neighbour rows, gaps)`` as global input row numbers."""
-        base, slot, gaps = picks
+        """``(parent rows, neighbour rows, gaps)`` as global input row numbers; a scaled
+        difference counts in the gap (``gap * scale``)."""
+        base, slot, gaps, scales = picks
         rows = self.rows.rows
-        return rows[base], rows[self.nn[base, slot]], gaps
+        parents = base if self.parents is None else self.parents[base]
+        table = rows if self.targets is None else self.targets[1]
+        return rows[parents], table[self.nn[base, slot]], gaps if scales is None else gaps * scales
