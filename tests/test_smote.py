@@ -297,7 +297,7 @@ def test_y_keeps_its_own_container_as_in_imblearn(form):
 def test_multilabel_and_continuous_targets_are_rejected():
     X = np.random.default_rng(16).normal(size=(20, 2))
     multilabel = np.random.RandomState(42).randint(2, size=(20, 3))
-    with pytest.raises(ValueError, match="multilabel and multioutput targets are not"):
+    with pytest.raises(ValueError, match="Multilabel and multioutput targets are not"):
         ss.SMOTE().fit_resample(X, multilabel)
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         ss.SMOTE().fit_resample(X, np.linspace(0, 1, 20))
