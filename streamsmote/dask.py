@@ -131,6 +131,8 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
 
     smote._set_fit_info(layout, n_rows)
     smote._plan(counts)
+    if smote._whole_data_neighbors()[0]:
+        data = _with_context(ddf, features, target, smote, data, starts)
     smote._build(data)
     state = _FittedState(smote, lengths, n_rows, features, target, mark_synthetic)
     out_meta = meta.copy()
@@ -138,6 +140,52 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
         out_meta[mark_synthetic] = pd.Series(dtype=bool)
     state_key = dask.delayed(state, pure=True)
     return ddf.map_partitions(_partition, state_key, meta=out_meta)
+
+
+def _with_context(ddf, features, target, smote, data, starts):
+    """The whole-data neighbour pass of Borderline-SMOTE and ADASYN on the cluster: each
+    partition searches its rows against the (small, broadcast) stored rows, and the client
+    merges the partitions' top-M lists into the result of one pass over all rows."""
+    import dask
+
+    from .neighbors.cross import merge_results
+    from .sampler import Context
+
+    M, with_values = smote._whole_data_neighbors()
+    queries = dask.delayed({c: d.values for c, d in data.items()}, pure=True)
+    task = dask.delayed(_partition_top_m)
+    parts = [
+        task(
+            part,
+            queries,
+            M,
+            with_values,
+            smote._layout,
+            list(smote.classes_),
+            features,
+            target,
+            int(starts[i]),
+        )
+        for i, part in enumerate(ddf.to_delayed())
+    ]
+    tops = dask.compute(*parts)
+    return {
+        c: d._replace(context=Context(*merge_results([t[c] for t in tops], M)))
+        for c, d in data.items()
+    }
+
+
+def _partition_top_m(df, queries, M, with_values, layout, classes, features, target, start):
+    from .neighbors.cross import RunningTopM
+
+    values = layout.values(df[features])
+    labels = pd.Index(classes).get_indexer(df[target].to_numpy())
+    out = {}
+    for c, Q in queries.items():
+        top = RunningTopM(Q, M, with_values=with_values)
+        top.update(values, start, labels)
+        out[c] = top.result()
+    return out
 
 
 def _check_numeric(X, categorical):

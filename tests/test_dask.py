@@ -106,3 +106,29 @@ def test_categorical_variants_same_rows_as_fit_resample(client, variant, npartit
     # dask itself stores strings as pyarrow strings: compare values
     originals = out[out.index < n].sort_index()
     pd.testing.assert_frame_equal(originals, df, check_index_type=False, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ss.BorderlineSMOTE(random_state=2),
+        lambda: ss.BorderlineSMOTE(kind="borderline-2", random_state=2),
+        lambda: ss.ADASYN(random_state=2),
+    ],
+    ids=["borderline-1", "borderline-2", "adasyn"],
+)
+@pytest.mark.parametrize("npartitions", [1, 6])
+def test_filtering_variants_same_rows_as_fit_resample(client, frame, make, npartitions):
+    """The whole-data neighbour pass runs on the partitions and merges to the local result."""
+    features = [c for c in frame.columns if c != "label"]
+    X_res, y_res = make().fit_resample(frame[features], frame["label"])
+    n = len(frame)
+    out = resample(dd.from_pandas(frame, npartitions=npartitions), "label", make()).compute()
+    got = out[out.index >= n]
+    expected = X_res.iloc[n:].assign(label=y_res.iloc[n:].to_numpy())
+    key = [*features, "label"]
+    pd.testing.assert_frame_equal(
+        got[key].sort_values(key).reset_index(drop=True),
+        expected[key].sort_values(key).reset_index(drop=True),
+    )
+    assert len(out) == len(X_res)

@@ -330,3 +330,35 @@ def _fill_payload(rows, slot, offset, label_index, R, labels, values):
                 labels[q, s] = label_index[j]
                 if keep:
                     values[q, s, :] = R[j]
+
+
+def merge_results(parts, M):
+    """Merge :meth:`RunningTopM.result` tuples computed over disjoint parts of the reference
+    rows (e.g. one per Dask partition) into the result of one pass over them all: per query
+    row, the M nearest of all candidates, ties to the smaller global row number.
+
+    Examples
+    --------
+    >>> Q = np.array([[0.0], [5.0]])
+    >>> R = np.array([[1.0], [4.0], [0.5], [6.0]])
+    >>> whole = RunningTopM(Q, 2)
+    >>> whole.update(R, 0, np.zeros(4, np.int64))
+    >>> halves = []
+    >>> for lo in (0, 2):
+    ...     top = RunningTopM(Q, 2)
+    ...     top.update(R[lo : lo + 2], lo, np.zeros(2, np.int64))
+    ...     halves.append(top.result())
+    >>> merge_results(halves, 2)[0].tolist() == whole.result()[0].tolist()
+    True
+    """
+    rows = np.concatenate([p[0] for p in parts], axis=1)
+    labels = np.concatenate([p[1] for p in parts], axis=1)
+    dist = np.concatenate([p[2] for p in parts], axis=1)
+    # empty slots (row -1, dist inf) sort last
+    order = np.lexsort((np.where(rows < 0, np.iinfo(np.int64).max, rows), dist), axis=-1)[:, :M]
+    pick = lambda a: np.take_along_axis(a, order, axis=1)  # noqa: E731
+    values = None
+    if parts[0][3] is not None:
+        values = np.concatenate([p[3] for p in parts], axis=1)
+        values = np.take_along_axis(values, order[:, :, None], axis=1)
+    return pick(rows), pick(labels), pick(dist), values
