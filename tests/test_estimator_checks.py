@@ -46,6 +46,9 @@ _ESTIMATORS = [
     ss.SMOTE(random_state=42),
     ss.SMOTEN(random_state=42),
     ss.SMOTENC(categorical_features=[0], random_state=42),
+    ss.BorderlineSMOTE(random_state=42),
+    ss.BorderlineSMOTE(kind="borderline-2", random_state=42),
+    ss.ADASYN(random_state=42),
 ]
 _KWARGS = {}
 if "expected_failed_checks" in inspect.signature(parametrize_with_checks).parameters:
