@@ -22,6 +22,8 @@ _LAZY = {
     "SMOTE": "variants.smote",
     "SMOTENC": "variants.smotenc",
     "SMOTEN": "variants.smoten",
+    "SVMSMOTE": "variants.svm",
+    "KMeansSMOTE": "variants.kmeans",
     "OnlineSMOTE": "online",
     "Batch": "_batch",
     "from_arrays": "sources",
