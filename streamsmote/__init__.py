@@ -24,6 +24,8 @@ _LAZY = {
     "SMOTEN": "variants.smoten",
     "BorderlineSMOTE": "variants.borderline",
     "ADASYN": "variants.adasyn",
+    "SVMSMOTE": "variants.svm",
+    "KMeansSMOTE": "variants.kmeans",
     "OnlineSMOTE": "online",
     "Batch": "_batch",
     "from_arrays": "sources",

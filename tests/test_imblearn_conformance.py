@@ -1,10 +1,11 @@
 """imbalanced-learn's own tests, run against streamsmote's samplers.
 
-The test files of the installed imbalanced-learn (its SMOTE, SMOTENC, SMOTEN, BorderlineSMOTE
-and ADASYN tests, the common estimator tests, the pipeline, bagging and combine tests) are
-copied into a temporary folder at test time, those samplers are replaced by streamsmote's,
-and they run with pytest in a subprocess. Every test must pass, except the known differences
-in :data:`KNOWN`, each with the reason a user would accept; a known difference that starts
+The test files of the installed imbalanced-learn (its SMOTE, SMOTENC, SMOTEN, BorderlineSMOTE,
+ADASYN, SVM-SMOTE and KMeans-SMOTE tests, the common estimator tests, the pipeline, bagging and
+combine tests) are copied into a temporary folder at test time, imbalanced-learn's classes that
+streamsmote has (:data:`OURS`) are replaced by streamsmote's, and they run with pytest in a
+subprocess. Every test must pass, except the known differences in :data:`KNOWN`, each with the
+reason a user would accept; a known difference that starts
 passing fails this test too, so that the list stays true.
 """
 
@@ -22,14 +23,16 @@ imblearn = pytest.importorskip("imblearn")
 
 import streamsmote  # noqa: E402
 
-OURS = ("SMOTE", "SMOTENC", "SMOTEN", "BorderlineSMOTE", "ADASYN")
+OURS = ("SMOTE", "SMOTENC", "SMOTEN", "BorderlineSMOTE", "ADASYN", "SVMSMOTE", "KMeansSMOTE")
 
 # The common tests run on these instances instead of every imbalanced-learn estimator (the
 # seed is the one imbalanced-learn's own test suite gives its SMOTE).
 ESTIMATORS = '''
 def _tested_estimators(type_filter=None):
     """streamsmote's samplers, as imbalanced-learn's instance generator would build them."""
-    from streamsmote import ADASYN, SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE
+    from streamsmote import (  # noqa: I001
+        ADASYN, SMOTE, SMOTEN, SMOTENC, SVMSMOTE, BorderlineSMOTE, KMeansSMOTE,
+    )
 
     yield SMOTE(random_state=42)
     yield SMOTEN(random_state=42)
@@ -37,6 +40,8 @@ def _tested_estimators(type_filter=None):
     yield BorderlineSMOTE(random_state=42)
     yield BorderlineSMOTE(kind="borderline-2", random_state=42)
     yield ADASYN(random_state=42)
+    yield SVMSMOTE(random_state=42)
+    yield KMeansSMOTE(random_state=0)
 '''
 
 
@@ -80,6 +85,8 @@ FILES = {
     "over_sampling/_smote/tests/test_smoten.py": [_use_our_smote],
     "over_sampling/_smote/tests/test_borderline_smote.py": [_use_our_smote],
     "over_sampling/tests/test_adasyn.py": [_use_our_smote],
+    "over_sampling/_smote/tests/test_svm_smote.py": [_use_our_smote],
+    "over_sampling/_smote/tests/test_kmeans_smote.py": [_use_our_smote],
     "tests/test_common.py": [_use_our_estimators],
     "tests/test_pipeline.py": [_use_our_smote_as_the_pipeline_sampler],
     "ensemble/tests/test_bagging.py": [_use_our_smote],
@@ -131,6 +138,14 @@ _ADASYN_EAGER_CHECKS = (
     "check_fit_idempotent",
     "check_fit2d_predict1d",
 )
+_EAGER_FIT_NO_CLUSTER = (
+    "streamsmote's fit() clusters the data and picks the clusters to sample, where "
+    "imbalanced-learn's fit() only validates. These checks fit 20 or so rows on which no "
+    "cluster of the default MiniBatchKMeans (8 clusters) holds k_neighbors + 1 rows of a "
+    "class, so our fit() raises imbalanced-learn's own RuntimeError ('No clusters found with "
+    "sufficient samples of class ...'), which imbalanced-learn's fit_resample raises on the "
+    "same data."
+)
 KNOWN = {
     "test_smote_nc.py::test_smotenc[data3]": _DENSE_ONLY,
     "test_smote_nc.py::test_smotenc[data4]": _DENSE_ONLY,
@@ -149,6 +164,21 @@ KNOWN = {
     "test_common.py::test_pandas_column_name_consistency[ADASYN(random_state=42)]": (
         _EAGER_FIT_ADASYN
     ),
+    "test_common.py::test_estimators_compatibility_sklearn[SVMSMOTE(random_state=42)-"
+    "check_fit2d_1feature]": _EAGER_FIT,
+    **{
+        "test_common.py::test_estimators_compatibility_sklearn[KMeansSMOTE(random_state=0)-"
+        f"{check}]": _EAGER_FIT_NO_CLUSTER
+        for check in (
+            "check_dont_overwrite_parameters",
+            "check_f_contiguous_array_estimator",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_fit2d_1feature",
+            "check_dict_unchanged",
+            "check_fit2d_predict1d",
+        )
+    },
     "test_smote_enn.py::test_sample_regular_pass_smote_enn": _SMOTE_CLASS_ONLY,
     "test_smote_enn.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,
     "test_smote_tomek.py::test_validate_estimator_init": _SMOTE_CLASS_ONLY,

@@ -5,11 +5,13 @@ from functools import partial
 
 from .adasyn import ADASYN
 from .borderline import BorderlineSMOTE
+from .kmeans import KMeansSMOTE
 from .smote import SMOTE
 from .smoten import SMOTEN
 from .smotenc import SMOTENC
+from .svm import SVMSMOTE
 
-__all__ = ["ADASYN", "SMOTE", "SMOTEN", "SMOTENC", "BorderlineSMOTE"]
+__all__ = ["ADASYN", "SMOTE", "SMOTEN", "SMOTENC", "SVMSMOTE", "BorderlineSMOTE", "KMeansSMOTE"]
 
 
 def _adasyn(k_neighbors=5, **params):
@@ -25,4 +27,6 @@ METHODS = {
     "borderline1": partial(BorderlineSMOTE, kind="borderline-1"),
     "borderline2": partial(BorderlineSMOTE, kind="borderline-2"),
     "adasyn": _adasyn,
+    "svm": SVMSMOTE,
+    "kmeans": KMeansSMOTE,
 }
