@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from imblearn.metrics.pairwise import ValueDifferenceMetric
 from imblearn.over_sampling import SMOTEN as ImbSMOTEN
 from imblearn.over_sampling import SMOTENC as ImbSMOTENC
-from reference import NO_INDEX, discovery_codes, mixed_knn
+from reference import (
+    NO_INDEX,
+    discovery_codes,
+    legacy_shuffle,
+    mixed_knn,
+    smotenc_vote_permutation,
+)
 from reference import smoten_mode as smoten_mode_ref
 from reference import smotenc_vote as smotenc_vote_ref
 from scipy import sparse
@@ -138,6 +144,121 @@ def test_smotenc_vote_advances_a_shared_generator_like_imblearn():
     ours = smotenc_vote(codes, rank, nn, parents, a, median_std=1.0)
     assert np.array_equal(ours, smotenc_vote_ref(codes, rank, nn, parents, b, 1.0, np.float64))
     assert a.randint(1 << 30) == b.randint(1 << 30)
+
+
+def _same_state(a, b):
+    sa, sb = a.get_state(), b.get_state()
+    return sa[0] == sb[0] and np.array_equal(sa[1], sb[1]) and sa[2:] == sb[2:]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_legacy_shuffle_from_raw_outputs_is_numpys_permutation(seed):
+    # The assumptions the vote's shuffle rests on: RandomState.permutation is Fisher-Yates
+    # on random_interval, and randint(0, 2**32, dtype=uint32) yields the raw outputs.
+    for n in [0, 1, 2, 3, 5, 16, 17, 255, 257, 1000 + seed]:
+        a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+        state = b.get_state()
+        perm, used = legacy_shuffle(n, b.randint(0, 2**32, size=2 * n + 8, dtype=np.uint32))
+        assert np.array_equal(a.permutation(n), perm)
+        b.set_state(state)
+        b.randint(0, 2**32, size=used, dtype=np.uint32)
+        assert _same_state(a, b)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 7, 64, cat.RAW_BATCH])
+@pytest.mark.parametrize("dtype", [np.uint32, np.uint64, np.int64])
+def test_shuffle_is_numpys_permutation_in_any_batches(batch, dtype, monkeypatch):
+    monkeypatch.setattr(cat, "RAW_BATCH", batch)
+    for seed in range(12):
+        for n in [0, 1, 2, 3, 4, 9, 31, 32, 33, 500, 4099]:
+            a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+            a.standard_normal(), b.standard_normal()  # a cached Gaussian survives too
+            labels = np.arange(n, dtype=dtype) * 3 + 1
+            x = labels.copy()
+            cat._shuffle_like(b, x)
+            assert np.array_equal(x, labels[a.permutation(n)])
+            assert _same_state(a, b)
+
+
+def _vote_case(rng, n_new_max=300):
+    """Random class data for the vote: few to many levels, duplicates, k up to 8, one-hot
+    values with some, many or all categories tied."""
+    n = int(rng.integers(2, 40))
+    k = int(rng.integers(1, min(n - 1, 8) + 1))
+    levels = [int(L) for L in rng.choice([1, 2, 3, 7, 40, 300], size=rng.integers(1, 4))]
+    codes, rank = _codes(rng, n, levels)
+    nn = np.stack([rng.choice(np.delete(np.arange(n), i), k, replace=False) for i in range(n)])
+    parents = rng.integers(0, n, size=int(rng.integers(0, n_new_max)))
+    median, dtype = VOTE_CASES[rng.integers(len(VOTE_CASES))]
+    return codes, rank, nn, parents, median, dtype
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_smotenc_vote_equals_the_permutation_path(seed, threads):
+    rng = np.random.default_rng(seed)
+    codes, rank, nn, parents, median, dtype = _vote_case(rng)
+    tie = cat._tie_table(nn.shape[1], _onehot_value(median, np.dtype(dtype))[1], dtype)
+    theirs, states = smotenc_vote_permutation(
+        codes, rank, nn, parents, np.random.RandomState(seed), tie
+    )
+    ours = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    assert ours.dtype == np.min_scalar_type(max(len(r) for r in rank))
+    assert np.array_equal(ours, theirs)
+    # the generator after each column is where rng.permutation leaves it
+    shared = np.random.RandomState(seed)
+    for j in range(codes.shape[1]):
+        one = smotenc_vote(
+            codes[:, [j]], [rank[j]], nn, parents, shared, median_std=median, dtype=dtype
+        )
+        assert np.array_equal(one[:, 0], theirs[:, j])
+        after = np.random.RandomState()
+        after.set_state(states[j])
+        assert _same_state(shared, after)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_smotenc_vote_with_wide_labels_is_the_same(seed, monkeypatch):
+    rng = np.random.default_rng(100 + seed)
+    codes, rank, nn, parents, median, dtype = _vote_case(rng)
+    narrow = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    monkeypatch.setattr(cat, "LABELS_32", 0)  # force the 8-byte pair labels
+    assert np.array_equal(
+        smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype), narrow
+    )
+
+
+def test_smotenc_vote_with_no_or_one_tied_pair_draws_nothing():
+    codes = np.array([[0], [1], [1], [0]])
+    nn = np.array([[1, 2], [2, 3], [1, 3], [1, 2]])
+    for parents, want in [(np.array([], dtype=np.int64), []), (np.array([0]), [[1]])]:
+        rs = np.random.RandomState(3)
+        out = smotenc_vote(codes, [np.array([0, 1])], nn, parents, rs, median_std=1.0)
+        assert out.tolist() == want and out.shape == (len(parents), 1)
+        assert _same_state(rs, np.random.RandomState(3))  # P = 0 or 1: no draw
+    # one synthetic row, every category tied: P = 300 pairs, one permutation
+    codes = np.arange(6)[:, None] % 3
+    nn = np.stack([np.delete(np.arange(6), i)[:3] for i in range(6)])
+    rank = [np.arange(300)]
+    for seed in range(10):
+        rs = np.random.RandomState(seed)
+        out = smotenc_vote(codes, rank, nn, [4], rs, median_std=1e-12)
+        ref = np.random.RandomState(seed)
+        assert out[0, 0] == ref.permutation(300)[0]
+        assert _same_state(rs, ref)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_smotenc_vote_int_seed_is_a_fresh_generator(seed):
+    rng = np.random.default_rng(seed)
+    codes, rank, nn, parents, median, dtype = _vote_case(rng, 2000)
+    rs = np.random.RandomState(seed)
+    a = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    b = smotenc_vote(codes, rank, nn, parents, rs, median_std=median, dtype=dtype)
+    assert np.array_equal(a, b)
+    tie = cat._tie_table(nn.shape[1], _onehot_value(median, np.dtype(dtype))[1], dtype)
+    ref = np.random.RandomState(seed)
+    assert np.array_equal(a, smotenc_vote_permutation(codes, rank, nn, parents, ref, tie)[0])
+    assert _same_state(rs, ref)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -284,77 +284,113 @@ def mixed_kneighbors(X_num, codes, penalty, k):
 # ---------------------------------------------------------------------------------------------
 
 
-@numba.njit(inline="always", **SERIAL)
-def _count(col, nbrs, counts):
-    """Count the neighbours' categories into ``counts``; return the largest count."""
-    top = 0
-    for s in range(nbrs.shape[0]):
-        c = col[nbrs[s]]
-        counts[c] += 1
-        if counts[c] > top:
-            top = counts[c]
-    return top
-
-
 @numba.njit(**SERIAL)
-def _vote_ties(col, nn, parents, tie, n_levels, lo, hi, n_ties):
-    """Number of (row, category) pairs imbalanced-learn marks ``is_max``, per synthetic row.
+def _parent_ties(col, rank, nn, tie, lo, hi, n_ties, tied):
+    """The tie of each parent row ``p`` in ``lo .. hi - 1`` (every synthetic row of a parent
+    has the same): ``n_ties[p]``, the number of categories imbalanced-learn marks ``is_max``
+    among ``p``'s neighbours, and ``tied[p, :n_ties[p]]`` those categories in sorted order.
     ``tie[m, a]`` says whether a category counted ``a`` times ties with the maximum ``m``;
-    when ``tie[m, 0]`` every category ties, even those no neighbour holds."""
-    counts = np.zeros(n_levels, dtype=np.int64)
-    for i in range(lo, hi):
-        nbrs = nn[parents[i]]
-        top = _count(col, nbrs, counts)
-        t = 0
-        for s in range(nbrs.shape[0]):
-            c = col[nbrs[s]]
-            if counts[c] > 0:
-                t += tie[top, counts[c]]
-                counts[c] = 0  # reset, and count each category once
-        n_ties[i] = n_levels if tie[top, 0] else t
-
-
-@numba.njit(**SERIAL)
-def _vote_pick(col, rank, by_rank, nn, parents, tie, offsets, inv, lo, hi, out):
-    """The winning category of each synthetic row: among its tied categories, enumerated in
-    sorted-category order from ``offsets[i]`` (imbalanced-learn's ``argwhere`` order), the one
-    whose pair comes first in the permuted order (smallest ``inv``)."""
+    when ``tie[m, 0]`` every category ties, even those no neighbour holds: ``n_ties[p]`` is
+    then the number of levels and ``tied[p]`` is left alone."""
     n_levels = rank.shape[0]
     counts = np.zeros(n_levels, dtype=np.int64)
-    tied = np.empty(nn.shape[1], dtype=np.int64)
-    for i in range(lo, hi):
-        nbrs = nn[parents[i]]
-        top = _count(col, nbrs, counts)
+    for p in range(lo, hi):
+        nbrs = nn[p]
+        top = 0
+        for s in range(nbrs.shape[0]):
+            c = col[nbrs[s]]
+            counts[c] += 1
+            if counts[c] > top:
+                top = counts[c]
         t = 0
         for s in range(nbrs.shape[0]):
             c = col[nbrs[s]]
             if counts[c] > 0:
-                if tie[top, counts[c]]:
-                    p = t  # insertion by rank
-                    while p > 0 and rank[tied[p - 1]] > rank[c]:
-                        tied[p] = tied[p - 1]
-                        p -= 1
-                    tied[p] = c
+                if tie[top, counts[c]] and not tie[top, 0]:
+                    q = t  # insertion by rank
+                    while q > 0 and rank[tied[p, q - 1]] > rank[c]:
+                        tied[p, q] = tied[p, q - 1]
+                        q -= 1
+                    tied[p, q] = c
                     t += 1
-                counts[c] = 0
-        base = offsets[i]
-        best = -1
-        if tie[top, 0]:
-            for r in range(n_levels):
-                if best < 0 or inv[base + r] < inv[base + best]:
-                    best = r
-            out[i] = by_rank[best]
-        else:
-            for p in range(t):
-                if best < 0 or inv[base + p] < inv[base + best]:
-                    best = p
-            out[i] = tied[best]
+                counts[c] = 0  # reset, and count each category once
+        n_ties[p] = n_levels if tie[top, 0] else t
 
 
 @numba.njit(**SERIAL)
-def _invert(perm, inv):
-    for i in range(perm.shape[0]):
-        inv[perm[i]] = i
+def _count_pairs(n_ties, parents):
+    """The number of tied (row, category) pairs of the synthetic rows."""
+    total = 0
+    for i in range(parents.shape[0]):
+        total += n_ties[parents[i]]
+    return total
+
+
+@numba.njit(**SERIAL)
+def _label_pairs(n_ties, parents, stride, x):
+    """The tied pairs in imbalanced-learn's (row, sorted category) order, each labelled
+    ``row * stride + t`` for the ``t``-th tie of synthetic row ``row``."""
+    q = 0
+    for i in range(parents.shape[0]):
+        base = i * stride
+        for t in range(n_ties[parents[i]]):
+            x[q] = base + t
+            q += 1
+
+
+@numba.njit(**SERIAL)
+def _shuffle(x, i, raw):
+    """numpy's legacy ``RandomState.shuffle`` of ``x[: i + 1]``, resumable: Fisher-Yates from
+    position ``i`` down to 1, ``j = random_interval(i)`` (a raw 32-bit output masked to the
+    smallest all-ones mask >= i, drawn again while above ``i``), then ``x[i], x[j] = x[j],
+    x[i]``. Stops when ``raw`` runs out; returns the position still to do and the raw values
+    used, rejected ones included. Valid for ``i < 2**32``, where numpy draws 32 bits."""
+    used = 0
+    n_raw = raw.shape[0]
+    while i > 0:
+        mask = i
+        mask |= mask >> 1
+        mask |= mask >> 2
+        mask |= mask >> 4
+        mask |= mask >> 8
+        mask |= mask >> 16
+        while True:
+            if used == n_raw:
+                return i, used
+            j = np.int64(raw[used]) & mask
+            used += 1
+            if j <= i:
+                break
+        t = x[i]
+        x[i] = x[j]
+        x[j] = t
+        i -= 1
+    return i, used
+
+
+@numba.njit(**SERIAL)
+def _first_ties(x, stride, lo, hi, win):
+    """``win[row]`` for synthetic rows ``lo .. hi - 1``: which of the row's ties comes first in
+    the permuted pairs ``x``. Positions are read from the last down to 0 and every pair
+    overwrites its row's entry, so the first position wins."""
+    a = lo * stride
+    b = hi * stride
+    for p in range(x.shape[0] - 1, -1, -1):
+        label = np.int64(x[p])
+        if a <= label < b:
+            row = label // stride
+            win[row] = label - row * stride
+
+
+@numba.njit(**SERIAL)
+def _vote_pick(parents, n_ties, tied, by_rank, lo, hi, out):
+    """In place, ``out[i]``: from the place of synthetic row ``i``'s winner among its ties to
+    the winner's code."""
+    n_levels = by_rank.shape[0]
+    for i in range(lo, hi):
+        p = parents[i]
+        w = out[i]
+        out[i] = by_rank[w] if n_ties[p] == n_levels else tied[p, w]
 
 
 def _tie_table(k, value, dtype):
@@ -395,8 +431,9 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
 
     Returns
     -------
-    ndarray of int32 (n_new, n_cat)
-        Codes of the synthetic rows' categories.
+    ndarray of unsigned int (n_new, n_cat)
+        Codes of the synthetic rows' categories, in the smallest unsigned dtype that holds
+        ``max(L_j)`` (uint8 up to 255 levels, then uint16, uint32).
 
     Notes
     -----
@@ -404,10 +441,13 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
     value most frequent among the parent's k nearest neighbours. imbalanced-learn breaks
     ties at random, per column: it lists the tied ``(row, category)`` pairs in (row, sorted
     category) order, permutes the list with ``rng.permutation`` and keeps each row's first
-    pair. Permuting ``P`` items draws the same numbers as permuting the ``(P, 2)`` pair array,
-    so this function counts the ties per row, draws ``perm = rng.permutation(P)``, inverts it,
-    and gives each row its tied category of smallest inverse position, without the
-    ``(n_new, k, L_j)`` one-hot array: memory O(P + n_new) for P tied pairs.
+    pair. Here the ties are found once per parent row, the ``P`` pairs are labelled
+    ``row * stride + t`` (``t``-th tie of the row) in that order and shuffled in place by
+    numpy's own Fisher-Yates algorithm on the generator's raw outputs (:func:`_shuffle_like`),
+    which leaves the generator where ``rng.permutation(P)`` does; reading the shuffled labels
+    from the last position down, each row's last label read is its first in the
+    permutation. No one-hot ``(n_new, k, L_j)`` array, no inverse permutation: 4 bytes per
+    tied pair (8 when ``n_new * stride >= 2**32``) and the output.
 
     Examples
     --------
@@ -424,37 +464,73 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
     if len(rank) != codes.shape[1]:
         raise ValueError(f"rank has {len(rank)} columns; codes has {codes.shape[1]}.")
     tie = _tie_table(nn.shape[1], _onehot_value(median_std, np.dtype(dtype))[1], dtype)
-    out = np.empty((parents.shape[0], codes.shape[1]), dtype=np.int32)
+    levels = max([len(r) for r in rank], default=0)
+    # Holds every code, and the place of a row's winner among its at most L_j ties.
+    out = np.empty((parents.shape[0], codes.shape[1]), dtype=np.min_scalar_type(levels))
     for j in range(codes.shape[1]):
-        out[:, j] = _vote_column(codes[:, j], rank[j], nn, parents, tie, rng)
+        _vote_column(codes[:, j], rank[j], nn, parents, tie, rng, out[:, j])
     return out
 
 
-def _vote_column(col, rank, nn, parents, tie, rng):
-    """One column of :func:`smotenc_vote`: tie counts, one permutation, the winners."""
+def _vote_column(col, rank, nn, parents, tie, rng, out):
+    """One column of :func:`smotenc_vote` into ``out``: ties per parent, one shuffle of the
+    tied pairs, the winners."""
     col = np.ascontiguousarray(col)
     rank = np.ascontiguousarray(rank, dtype=np.int64)
+    n_c, n_new = nn.shape[0], parents.shape[0]
+    n_ties = np.empty(n_c, dtype=np.int64)
+    tied = np.empty((n_c, nn.shape[1]), dtype=out.dtype)
+    run_rows(
+        lambda lo, hi: _parent_ties(col, rank, nn, tie, lo, hi, n_ties, tied),
+        n_c,
+        min_rows=max(1, 50_000 // nn.shape[1]),
+    )
+    n_pairs = _count_pairs(n_ties, parents)
+    stride = max(1, int(n_ties.max(initial=0)))
+    x = np.empty(n_pairs, dtype=np.uint32 if n_new * stride <= LABELS_32 else np.uint64)
+    _label_pairs(n_ties, parents, stride, x)
+    _shuffle_like(rng, x)
+    run_rows(
+        lambda lo, hi: _first_ties(x, stride, lo, hi, out),
+        n_new,
+        min_rows=max(1, n_new // 2),  # each part reads all of x: two parts at most
+    )
     by_rank = np.argsort(rank)
-    n_new = parents.shape[0]
-    min_rows = max(1, 50_000 // max(1, nn.shape[1]))
-    n_ties = np.empty(n_new, dtype=np.int64)
     run_rows(
-        lambda lo, hi: _vote_ties(col, nn, parents, tie, rank.shape[0], lo, hi, n_ties),
+        lambda lo, hi: _vote_pick(parents, n_ties, tied, by_rank, lo, hi, out),
         n_new,
-        min_rows=min_rows,
+        min_rows=50_000,
     )
-    offsets = np.zeros(n_new + 1, dtype=np.int64)
-    np.cumsum(n_ties, out=offsets[1:])
-    perm = rng.permutation(int(offsets[-1]))
-    inv = np.empty_like(perm)
-    _invert(perm, inv)
-    out = np.empty(n_new, dtype=np.int32)
-    run_rows(
-        lambda lo, hi: _vote_pick(col, rank, by_rank, nn, parents, tie, offsets, inv, lo, hi, out),
-        n_new,
-        min_rows=min_rows,
-    )
-    return out
+
+
+# Labels up to this many fit the 4-byte pair array.
+LABELS_32 = 2**32
+# Raw 32-bit outputs drawn per refill of :func:`_shuffle`'s buffer (4 MB).
+RAW_BATCH = 1 << 20
+
+
+def _shuffle_like(rng, x):
+    """Permute ``x`` in place as ``x[rng.permutation(len(x))]``, bit for bit, leaving ``rng``
+    where ``rng.permutation(len(x))`` leaves it.
+
+    numpy's legacy shuffle takes the generator's raw 32-bit outputs while ``i < 2**32``, and
+    ``randint(0, 2**32, dtype=uint32)`` returns exactly those, one per value: they are drawn
+    in batches for :func:`_shuffle`. The batch that outlasts the shuffle is undone: the
+    generator goes back to its state before that batch and draws again only the values
+    used."""
+    n = x.shape[0]
+    if n > 2**32:  # numpy draws 64 bits at a time there (and x alone is 16 GB)
+        x[:] = x[rng.permutation(n)]
+        return
+    i = n - 1
+    while i > 0:
+        state = rng.get_state()
+        raw = rng.randint(0, 2**32, size=min(RAW_BATCH, 2 * i), dtype=np.uint32)
+        i, used = _shuffle(x, i, raw)
+        if used < raw.shape[0]:
+            del raw
+            rng.set_state(state)
+            rng.randint(0, 2**32, size=used, dtype=np.uint32)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ class Interpolation(Emitter):
         ``take(n)`` gives ``(index, gap)`` draws, parent ``index // k``, neighbour slot
         ``index % k`` (and, from :class:`~streamsmote._draws.ScaledDraws`, a third array:
         the scale of each difference).
-    codes : ndarray of int32, shape (n_new, n_categorical), optional
+    codes : ndarray of unsigned int, shape (n_new, n_categorical), optional
         Category codes of every synthetic row, in draw order (SMOTENC's vote).
     parents : ndarray of int64, shape (n_parents,), optional
         Positions in ``rows`` of the parents, one per row of ``nn``; by default every row.
