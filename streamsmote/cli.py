@@ -224,6 +224,11 @@ _OPTION_PATTERNS = (
     (r"read_csv\(\.\.\., dtype=\{'([^']*)': '([^']*)'\}\)", r"--dtype \1=\2"),
 )
 _OPTION_NAMES = (
+    ("m_neighbors=", "--m-neighbors "),
+    ("out_step=", "--out-step "),
+    ("cluster_balance_threshold", "--cluster-balance-threshold"),
+    ("density_exponent", "--density-exponent"),
+    ("n_neighbors=", "--k "),
     ("categorical_features=", "--categorical "),
     ("categorical_features", "--categorical"),
     ("or SMOTEN when every column", "or --method smoten when every column"),
@@ -344,7 +349,10 @@ def _common(p):
         "--chunksize", type=_positive_int, default=100_000, help="rows per chunk (default 100000)"
     )
     p.add_argument(
-        "--k", type=_positive_int, default=5, help="nearest neighbours per row (default 5)"
+        "--k",
+        type=_positive_int,
+        default=None,
+        help="nearest neighbours per row (default: the method's, 5; 2 for kmeans)",
     )
     p.add_argument(
         "--method",
@@ -352,8 +360,39 @@ def _common(p):
         default="smote",
         help="smote: numeric columns (default); smotenc: numeric and categorical columns "
         "(see --categorical); smoten: every column categorical; borderline1, borderline2: "
-        "Borderline-SMOTE of that kind; adasyn: ADASYN (--k is its n_neighbors). The last "
-        "three read the input twice",
+        "Borderline-SMOTE of that kind; adasyn: ADASYN (--k is its n_neighbors); svm: "
+        "SVM-SMOTE; kmeans: KMeans-SMOTE. borderline1, borderline2, adasyn and svm read the "
+        "input twice; svm and kmeans fit their model on a sample of the other classes",
+    )
+    p.add_argument(
+        "--m-neighbors",
+        type=_positive_int,
+        default=None,
+        metavar="M",
+        help="borderline1, borderline2, svm: neighbours over the whole data that decide "
+        "whether a row is in danger (default 10)",
+    )
+    p.add_argument(
+        "--out-step",
+        type=float,
+        default=None,
+        metavar="STEP",
+        help="svm: step size when extrapolating from safe support vectors (default 0.5)",
+    )
+    p.add_argument(
+        "--cluster-balance-threshold",
+        type=_auto_or_float,
+        default=None,
+        metavar="T",
+        help="kmeans: minority share a cluster needs to be sampled, or 'auto' (default)",
+    )
+    p.add_argument(
+        "--density-exponent",
+        type=_auto_or_float,
+        default=None,
+        metavar="E",
+        help="kmeans: exponent of a cluster's density in its share of the rows, or 'auto' "
+        "(default)",
     )
     p.add_argument(
         "--categorical",
@@ -387,20 +426,57 @@ def _common(p):
     )
 
 
-METHOD_NAMES = ("smote", "smotenc", "smoten", "borderline1", "borderline2", "adasyn")
+# streamsmote.variants.METHODS, named here so that parsing the command line imports no variant
+METHOD_NAMES = (
+    "smote", "smotenc", "smoten", "borderline1", "borderline2", "adasyn", "svm", "kmeans"
+)  # fmt: skip
+
+
+# options that only some methods take: option → (parameter, methods)
+_METHOD_OPTIONS = {
+    "--m-neighbors": ("m_neighbors", ("borderline1", "borderline2", "svm")),
+    "--out-step": ("out_step", ("svm",)),
+    "--cluster-balance-threshold": ("cluster_balance_threshold", ("kmeans",)),
+    "--density-exponent": ("density_exponent", ("kmeans",)),
+}
+_DEFAULT_K = {"kmeans": 2}
+
+
+def _auto_or_float(text):
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number; got {text!r}") from None
+
+
+def method_k(args):
+    """``--k``, or the method's own default."""
+    return args.k if args.k is not None else _DEFAULT_K.get(args.method, 5)
 
 
 def make_sampler(args, strategy=None):
     """The sampler that ``--method`` names, with the command line's parameters."""
     from .variants import METHODS
 
-    params = {"k_neighbors": args.k}
+    params = {"k_neighbors": method_k(args)}
+    for option, (name, methods) in _METHOD_OPTIONS.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        if args.method not in methods:
+            raise CLIError(
+                f"{option} goes with --method {' | '.join(methods)}; --method {args.method} "
+                "does not take it"
+            )
+        params[name] = value
     if strategy is not None:
-        params.update(
+        params.update(  # inspect has no --seed, --neighbors, --memory-limit
             sampling_strategy=strategy,
-            random_state=args.seed,
-            neighbors=args.neighbors,
-            memory_limit=args.memory_limit,
+            random_state=getattr(args, "seed", 0),
+            neighbors=getattr(args, "neighbors", "auto"),
+            memory_limit=getattr(args, "memory_limit", None),
         )
     if args.method == "smotenc":
         cats = args.categorical or "auto"
@@ -869,8 +945,10 @@ def cmd_inspect(args):
     src = _open_input(args, progress=_progress_wanted())
     start = time.perf_counter()
     roles = None if args.method == "smote" else make_sampler(args)._columns
-    report = inspect_source(src, k=args.k, strategy=strategy, roles=roles)
+    report = inspect_source(src, k=method_k(args), strategy=strategy, roles=roles)
     report["method"] = args.method
+    if args.method in _FITTED_IN_INSPECT and not report["too_small"]:
+        report.update(_what_the_method_makes(args, strategy, report["class_counts"]))
     report["seconds"] = round(time.perf_counter() - start, 3)
     report["input"] = args.input
     if args.json:
@@ -878,10 +956,32 @@ def cmd_inspect(args):
         out["class_counts"] = {str(c): v for c, v in report["class_counts"].items()}
         out["synthetic"] = {str(c): v for c, v in report["synthetic"].items()}
         out["too_small"] = [str(c) for c in report["too_small"]]
+        for key in ("made", "danger"):
+            if key in report:
+                out[key] = {str(c): v for c, v in report[key].items()}
         print(json.dumps(out))
         return 0
     print_inspect(report, args.strategy)
     return 0
+
+
+# methods whose synthetic rows depend on more than the class counts: inspect fits them
+_FITTED_IN_INSPECT = ("borderline1", "borderline2", "adasyn", "svm", "kmeans")
+
+
+def _what_the_method_makes(args, strategy, counts):
+    """Fit the method on the input: the synthetic rows it makes per class (Borderline and
+    SVM-SMOTE only sample from rows in danger, ADASYN rounds its density shares, KMeans-SMOTE
+    samples only some clusters) and, for Borderline-SMOTE, the rows in danger."""
+    if isinstance(strategy, dict) and any(isinstance(key, str) for key in strategy):
+        strategy = match_labels(strategy, labels=list(counts))
+    sm = make_sampler(args, strategy)
+    sm.fit(_open_input(args))
+    made = {c: int(sm._models[c].n_new) if c in sm._models else 0 for c in counts}
+    out = {"made": made}
+    if hasattr(sm, "in_danger_indices"):
+        out["danger"] = {c: len(v) for c, v in sm.in_danger_indices.items()}
+    return out
 
 
 def print_inspect(r, strategy_text, file=None):
@@ -934,6 +1034,16 @@ def print_inspect(r, strategy_text, file=None):
         f"{r['rows_after']:>13,}",
         file=file,
     )
+    for c, n in r.get("made", {}).items():
+        if not synthetic[c]:
+            continue
+        danger = r.get("danger", {})
+        in_danger = f" ({danger.get(c, 0):,} of its rows are in danger)" if danger else ""
+        print(
+            f"--method {r['method']} makes {n:,} of the {synthetic[c]:,} synthetic rows "
+            f"planned for class {c!r}{in_danger}",
+            file=file,
+        )
     print(file=file)
     print(
         f"strategy {strategy_text!r}, k={r['k']}: the minority store needs "

@@ -651,3 +651,75 @@ def test_categorical_cli_errors_speak_cli(tmp_path, mixed):
         assert len(lines) == 1 and expected in lines[0], (extra, done.stderr)
         assert "streamsmote.SMOTE" not in lines[0] and "categorical_features" not in lines[0]
         assert not out.exists()
+
+
+@pytest.fixture
+def numeric_csv(tmp_path):
+    rng = np.random.default_rng(8)
+    n = 1200
+    X = rng.normal(size=(n, 4))
+    y = (rng.random(n) < 0.1).astype(int)
+    X[y == 1] += 1.2
+    df = pd.DataFrame(X, columns=list("abcd")).assign(label=y)
+    path = tmp_path / "num.csv"
+    df.to_csv(path, index=False)
+    return df, path
+
+
+@pytest.mark.parametrize(
+    "method, extra, make",
+    [
+        ("borderline1", ["--m-neighbors", 8], lambda: ss.BorderlineSMOTE(m_neighbors=8)),
+        ("borderline2", [], lambda: ss.BorderlineSMOTE(kind="borderline-2")),
+        ("adasyn", ["--k", 4], lambda: ss.ADASYN(n_neighbors=4)),
+        ("svm", ["--out-step", 0.3], lambda: ss.SVMSMOTE(out_step=0.3)),
+        (
+            "kmeans",
+            ["--cluster-balance-threshold", 0.05],
+            lambda: ss.KMeansSMOTE(kmeans_estimator=None, cluster_balance_threshold=0.05),
+        ),
+    ],
+)
+def test_resample_filtering_and_model_methods(capsys, tmp_path, numeric_csv, method, extra, make):
+    """Every --method with its options writes fit_resample's rows (the data fits in the
+    streaming samples, so SVM- and KMeans-SMOTE are exact here too)."""
+    df, path = numeric_csv
+    out = tmp_path / "out.csv"
+    args = ["resample", path, out, "--target", "label", "--method", method, "--seed", 4, *extra]
+    code, _, err = run(capsys, *args, "--chunksize", 300)
+    if method == "kmeans" and code != 0:
+        assert "No clusters found" in err  # imbalanced-learn's error on this data, in CLI terms
+        with pytest.raises(RuntimeError, match="No clusters found"):
+            make().set_params(random_state=4).fit_resample(df[list("abcd")], df["label"])
+        return
+    assert code == 0, err
+    sm = make().set_params(random_state=4)
+    X_res, y_res = sm.fit_resample(df[list("abcd")], df["label"])
+    expected = X_res.assign(label=y_res).reset_index(drop=True)
+    pd.testing.assert_frame_equal(pd.read_csv(out), expected, check_dtype=False)
+
+
+def test_method_options_are_checked(tmp_path, numeric_csv):
+    _, path = numeric_csv
+    done = _run_process(
+        "resample", path, tmp_path / "o.csv", "--target", "label", "--method", "adasyn",
+        "--m-neighbors", 4,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--m-neighbors goes with --method borderline1 | borderline2 | svm" in done.stderr
+
+
+def test_inspect_reports_what_a_filtering_method_makes(capsys, numeric_csv):
+    _, path = numeric_csv
+    code, text, _ = run(capsys, "inspect", path, "--target", "label", "--method", "borderline1")
+    assert code == 0
+    sm = ss.BorderlineSMOTE(random_state=0).fit(ss.read_csv(path, target="label"))
+    danger = len(sm.in_danger_indices[1])
+    made = sm._models[1].n_new
+    assert f"--method borderline1 makes {made:,} of the" in text
+    assert f"({danger:,} of its rows are in danger)" in text
+    code, text, _ = run(
+        capsys, "inspect", path, "--target", "label", "--method", "adasyn", "--json"
+    )
+    report = json.loads(text)
+    assert set(report["made"]) == {"0", "1"} and report["made"]["0"] == 0
