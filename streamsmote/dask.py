@@ -104,9 +104,14 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     n_rows = int(lengths.sum())
     needed = [c for c, m in plan(smote.sampling_strategy, counts).items() if m > 0]
 
-    # whole-data statistics (SMOTEN's category counts): sums over rows, so the distinct
-    # (features, label) rows with their counts stand for the whole data
-    if type(smote)._observe is not BaseSMOTE._observe:
+    # whole-data statistics: sums over rows (SMOTEN's category counts) come from the distinct
+    # (features, label) rows with their counts; a model fitted from the rows in order (SVM-
+    # and KMeans-SMOTE's samples and partial fits) sees the partitions one at a time
+    if type(smote)._observe is not BaseSMOTE._observe and not smote._observe_weighted:
+        for part in ddf.to_delayed():
+            df = part.compute()
+            smote._observe(layout, df[features], df[target].to_numpy())
+    elif type(smote)._observe is not BaseSMOTE._observe:
         keys = [*features, target]
         combos = ddf.groupby(keys, observed=True, dropna=False).size().compute().reset_index()
         combos = combos.astype({c: meta[c].dtype for c in keys})

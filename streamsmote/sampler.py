@@ -711,9 +711,13 @@ class BaseSMOTE(_ParamsMixin):
         """Boolean mask of the categorical columns of the first chunk ``X``, or None."""
         return None
 
+    # whether _observe's statistics are sums over rows, so that distinct rows with counts
+    # (``weights``) can stand for the data (streamsmote.dask); else it sees every row in order
+    _observe_weighted = False
+
     def _observe(self, layout, X, labels, weights=None):
         """Whole-data statistics from one chunk (every row, majority included); ``weights``
-        counts each row that many times (Dask passes distinct rows with their counts)."""
+        counts each row that many times (only for ``_observe_weighted`` variants)."""
 
     def _whole_data_neighbors(self):
         """``(M, with_values)``: how many nearest rows over the whole data set (the row itself

@@ -132,3 +132,30 @@ def test_filtering_variants_same_rows_as_fit_resample(client, frame, make, npart
         expected[key].sort_values(key).reset_index(drop=True),
     )
     assert len(out) == len(X_res)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ss.SVMSMOTE(random_state=3),
+        lambda: ss.KMeansSMOTE(cluster_balance_threshold=0.01, random_state=3),
+    ],
+    ids=["svm", "kmeans"],
+)
+@pytest.mark.parametrize("npartitions", [1, 5])
+def test_model_variants_same_rows_as_the_stream(client, frame, make, npartitions):
+    """SVM-SMOTE's model is fitted from the partitions in order, as from a chunked stream:
+    the synthetic rows are those of resample_chunks, whatever the partitioning."""
+    features = [c for c in frame.columns if c != "label"]
+    src = ss.from_arrays(frame[features], frame["label"], chunksize=700)
+    batches = list(make().resample_chunks(src))
+    expected = pd.concat([b.X[b.synthetic].assign(label=b.y[b.synthetic]) for b in batches])
+    n = len(frame)
+    out = resample(dd.from_pandas(frame, npartitions=npartitions), "label", make()).compute()
+    got = out[out.index >= n]
+    key = [*features, "label"]
+    assert len(got) == len(expected) > 0
+    pd.testing.assert_frame_equal(
+        got[key].sort_values(key).reset_index(drop=True),
+        expected[key].sort_values(key).reset_index(drop=True),
+    )

@@ -116,11 +116,6 @@ class ModelSMOTE(BaseSMOTE):
     fit_resample.__doc__ = BaseSMOTE.fit_resample.__doc__
 
     def _observe(self, layout, X, labels, weights=None):
-        if weights is not None:
-            raise NotImplementedError(
-                f"{type(self).__name__} does not take weighted rows (streamsmote.dask); "
-                "resample a Dask frame with SMOTE, or compute() it and call fit_resample."
-            )
         values = layout.values(X)
         if getattr(self, "_observed_layout", None) is not layout:
             self._observed_layout = layout

@@ -101,6 +101,8 @@ class SMOTEN(NominalSMOTE):
     def _columns(self, X):
         return np.ones(X.shape[1], dtype=bool)
 
+    _observe_weighted = True  # category counts: sums over rows
+
     def _observe(self, layout, X, labels, weights=None):
         """Count, per column, the rows of each class holding each category."""
         if getattr(self, "_counted_layout", None) is not layout:
