@@ -459,7 +459,9 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
     """
     codes = _codes_2d(codes)
     nn = np.ascontiguousarray(nn, dtype=np.int64)
-    parents = np.ascontiguousarray(parents, dtype=np.int64)
+    parents = np.ascontiguousarray(parents)
+    if parents.dtype not in (np.int32, np.int64):
+        parents = parents.astype(np.int64)
     rng = _as_random_state(random_state)
     if len(rank) != codes.shape[1]:
         raise ValueError(f"rank has {len(rank)} columns; codes has {codes.shape[1]}.")

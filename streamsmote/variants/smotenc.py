@@ -155,8 +155,7 @@ class SMOTENC(NominalSMOTE):
         self.median_std_[c] = m
         nn = mixed_kneighbors(rows.values, rows.codes, smotenc_penalty(m, dtype), k)[0]
         draws = ClassDraws(state, rows.values.shape[0] * k, n_new)
-        parents = draws.take(n_new)[0] // k
-        draws.rewind()
+        parents = _parents(draws, k)
         # imbalanced-learn votes with check_random_state(random_state): a fresh generator for
         # an int seed, the shared instance (after this class's draws) otherwise.
         rng = np.random.RandomState()
@@ -165,6 +164,18 @@ class SMOTENC(NominalSMOTE):
             rows.codes, self._layout.ranks(), nn, parents, rng, median_std=m, dtype=dtype
         )
         return _Voted(rows, nn, draws, codes, rng.get_state())
+
+
+def _parents(draws, k, batch=1 << 20):
+    """The parent row of every synthetic row, drawn in batches into the smallest int array
+    (the vote needs them all; the cursor is rewound)."""
+    parents = np.empty(draws.n_new, np.int32 if draws.high < 2**31 else np.int64)
+    while draws.taken < draws.n_new:
+        first = draws.taken
+        idx, _ = draws.take(batch)
+        parents[first : draws.taken] = idx // k
+    draws.rewind()
+    return parents
 
 
 class _Voted(Interpolation):
