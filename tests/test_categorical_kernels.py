@@ -111,6 +111,12 @@ def test_permutation_of_count_draws_the_same_as_permuting_pairs():
         assert a.randint(1 << 30) == b.randint(1 << 30)
 
 
+def _vote(*args, **kwargs):
+    """:func:`smotenc_vote` as one 2-d block of codes (its columns come apart)."""
+    cols = smotenc_vote(*args, **kwargs)
+    return np.stack(cols, axis=1) if cols else np.empty((0, 0), dtype=np.uint8)
+
+
 VOTE_CASES = [  # (median_std, one-hot dtype)
     (0.8, np.float64),
     (0.8, np.float32),
@@ -129,7 +135,7 @@ def test_smotenc_vote_equals_imblearns_vote(median, dtype, levels, seed, threads
     codes, rank = _codes(rng, n, levels)
     nn = np.stack([rng.choice(np.delete(np.arange(n), i), k, replace=False) for i in range(n)])
     parents = rng.integers(0, n, size=n_new)
-    ours = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    ours = _vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
     value = _onehot_value(median, np.dtype(dtype))[1]
     theirs = smotenc_vote_ref(codes, rank, nn, parents, np.random.RandomState(seed), value, dtype)
     assert np.array_equal(ours, theirs)
@@ -141,7 +147,7 @@ def test_smotenc_vote_advances_a_shared_generator_like_imblearn():
     nn = np.stack([np.roll(np.arange(40), -s)[1:6] for s in range(40)])
     parents = rng.integers(0, 40, size=100)
     a, b = np.random.RandomState(4), np.random.RandomState(4)
-    ours = smotenc_vote(codes, rank, nn, parents, a, median_std=1.0)
+    ours = _vote(codes, rank, nn, parents, a, median_std=1.0)
     assert np.array_equal(ours, smotenc_vote_ref(codes, rank, nn, parents, b, 1.0, np.float64))
     assert a.randint(1 << 30) == b.randint(1 << 30)
 
@@ -202,15 +208,15 @@ def test_smotenc_vote_equals_the_permutation_path(seed, threads):
         codes, rank, nn, parents, np.random.RandomState(seed), tie
     )
     ours = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
-    assert ours.dtype == np.min_scalar_type(max(len(r) for r in rank))
-    assert np.array_equal(ours, theirs)
+    assert [col.dtype for col in ours] == [np.min_scalar_type(len(r) - 1) for r in rank]
+    assert np.array_equal(np.stack(ours, axis=1), theirs)
     # the generator after each column is where rng.permutation leaves it
     shared = np.random.RandomState(seed)
     for j in range(codes.shape[1]):
         one = smotenc_vote(
             codes[:, [j]], [rank[j]], nn, parents, shared, median_std=median, dtype=dtype
         )
-        assert np.array_equal(one[:, 0], theirs[:, j])
+        assert np.array_equal(one[0], theirs[:, j])
         after = np.random.RandomState()
         after.set_state(states[j])
         assert _same_state(shared, after)
@@ -220,10 +226,10 @@ def test_smotenc_vote_equals_the_permutation_path(seed, threads):
 def test_smotenc_vote_with_wide_labels_is_the_same(seed, monkeypatch):
     rng = np.random.default_rng(100 + seed)
     codes, rank, nn, parents, median, dtype = _vote_case(rng)
-    narrow = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    narrow = _vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
     monkeypatch.setattr(cat, "LABELS_32", 0)  # force the 8-byte pair labels
     assert np.array_equal(
-        smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype), narrow
+        _vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype), narrow
     )
 
 
@@ -232,7 +238,7 @@ def test_smotenc_vote_with_no_or_one_tied_pair_draws_nothing():
     nn = np.array([[1, 2], [2, 3], [1, 3], [1, 2]])
     for parents, want in [(np.array([], dtype=np.int64), []), (np.array([0]), [[1]])]:
         rs = np.random.RandomState(3)
-        out = smotenc_vote(codes, [np.array([0, 1])], nn, parents, rs, median_std=1.0)
+        out = _vote(codes, [np.array([0, 1])], nn, parents, rs, median_std=1.0)
         assert out.tolist() == want and out.shape == (len(parents), 1)
         assert _same_state(rs, np.random.RandomState(3))  # P = 0 or 1: no draw
     # one synthetic row, every category tied: P = 300 pairs, one permutation
@@ -241,7 +247,7 @@ def test_smotenc_vote_with_no_or_one_tied_pair_draws_nothing():
     rank = [np.arange(300)]
     for seed in range(10):
         rs = np.random.RandomState(seed)
-        out = smotenc_vote(codes, rank, nn, [4], rs, median_std=1e-12)
+        out = _vote(codes, rank, nn, [4], rs, median_std=1e-12)
         ref = np.random.RandomState(seed)
         assert out[0, 0] == ref.permutation(300)[0]
         assert _same_state(rs, ref)
@@ -252,13 +258,87 @@ def test_smotenc_vote_int_seed_is_a_fresh_generator(seed):
     rng = np.random.default_rng(seed)
     codes, rank, nn, parents, median, dtype = _vote_case(rng, 2000)
     rs = np.random.RandomState(seed)
-    a = smotenc_vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
-    b = smotenc_vote(codes, rank, nn, parents, rs, median_std=median, dtype=dtype)
+    a = _vote(codes, rank, nn, parents, seed, median_std=median, dtype=dtype)
+    b = _vote(codes, rank, nn, parents, rs, median_std=median, dtype=dtype)
     assert np.array_equal(a, b)
     tie = cat._tie_table(nn.shape[1], _onehot_value(median, np.dtype(dtype))[1], dtype)
     ref = np.random.RandomState(seed)
     assert np.array_equal(a, smotenc_vote_permutation(codes, rank, nn, parents, ref, tie)[0])
     assert _same_state(rs, ref)
+
+
+def _in_batches(parents, sizes):
+    """``parents`` as :func:`smotenc_vote`'s callable: batches of the given sizes (cycled), an
+    empty one first, the last one short."""
+
+    def batches():
+        yield parents[:0]
+        at, i = 0, 0
+        while at < len(parents):
+            size = sizes[i % len(sizes)]
+            yield parents[at : at + size]
+            at, i = at + size, i + 1
+
+    return batches
+
+
+@pytest.mark.parametrize("sizes", [[1], [3, 1, 64], [10_000]], ids=str)
+@pytest.mark.parametrize("seed", range(8))
+def test_smotenc_vote_reads_parents_in_batches_as_the_whole_array(seed, sizes, threads):
+    rng = np.random.default_rng(200 + seed)
+    codes, rank, nn, parents, median, dtype = _vote_case(rng, 2000)
+    a, b = np.random.RandomState(seed), np.random.RandomState(seed)
+    whole = smotenc_vote(codes, rank, nn, parents, a, median_std=median, dtype=dtype)
+    parts = smotenc_vote(
+        codes, rank, nn, _in_batches(parents, sizes), b, median_std=median, dtype=dtype
+    )
+    assert [p.dtype for p in parts] == [w.dtype for w in whole]
+    assert all(np.array_equal(p, w) for p, w in zip(parts, whole, strict=True))
+    assert _same_state(a, b)
+
+
+@pytest.mark.parametrize("levels", [[1], [2, 256], [257, 3], [65536], [65537]])
+def test_smotenc_vote_codes_each_column_in_its_smallest_dtype(levels):
+    rng = np.random.default_rng(len(levels))
+    n, k = 30, 4
+    rank = [rng.permutation(L) for L in levels]
+    # the highest codes present, so that the widest values are voted
+    codes = np.stack([np.arange(L - n, L) if L >= n else np.arange(n) % L for L in levels], 1)
+    nn = np.stack([np.delete(np.arange(n), i)[:k] for i in range(n)])
+    parents = rng.integers(0, n, size=20)  # the reference holds (20, k, L) floats
+    out = smotenc_vote(codes, rank, nn, parents, 0, median_std=1e-12)  # every category ties
+    want = smotenc_vote_ref(
+        codes,
+        rank,
+        nn,
+        parents,
+        np.random.RandomState(0),
+        _onehot_value(1e-12, np.float64)[1],
+        np.float64,
+    )
+    assert [c.dtype for c in out] == [np.min_scalar_type(L - 1) for L in levels]
+    assert np.array_equal(np.stack(out, axis=1).astype(np.int64), want)
+
+
+def test_smotenc_vote_refuses_a_parent_outside_the_class():
+    codes = np.array([[0], [1], [1], [0]])
+    nn = np.array([[1, 2], [2, 3], [1, 3], [1, 2]])
+    for bad in [np.array([0, 4]), np.array([-1]), lambda: iter([np.array([1]), np.array([9])])]:
+        with pytest.raises(ValueError, match=r"parents must be rows of the class, in \[0, 4\)"):
+            smotenc_vote(codes, [np.array([0, 1])], nn, bad, 0, median_std=1.0)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+def test_smotenc_parents_are_the_draws_again_in_any_batches(batch):
+    from streamsmote.variants.smotenc import _parents
+
+    n_c, k, n_new = 37, 5, 2345
+    draws = ClassDraws(np.random.RandomState(11).get_state(), n_c * k, n_new)
+    batches = _parents(draws, k, batch)
+    idx, _ = draws.take(n_new)
+    for _ in range(2):  # every call draws the same parents again
+        assert np.array_equal(np.concatenate(list(batches())), idx // k)
+    assert draws.taken == n_new  # reading the parents does not move the cursor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +457,7 @@ def _synthetic_smotenc(df, y, cat_cols, k, seed, dtype=np.float64):
         interpolate(X_c, nn, idx // k, idx % k, gaps, new)
         votes = smotenc_vote(codes_c, rank, nn, idx // k, seed, median_std=ms, dtype=dtype)
         out_num.append(new)
-        out_cat.append(np.stack([coded[j][1][votes[:, j]] for j in range(len(cat_cols))], 1))
+        out_cat.append(np.stack([coded[j][1][votes[j]] for j in range(len(cat_cols))], 1))
     return np.concatenate(out_num), np.concatenate(out_cat)
 
 
@@ -483,7 +563,7 @@ def test_smotenc_values_come_from_the_parents_neighbours(case):
     votes = smotenc_vote(codes, rank, nn, parents, seed % 1000, median_std=ms)
     for i, p in enumerate(parents):
         for j in range(len(levels)):
-            assert votes[i, j] in codes[nn[p], j]
+            assert votes[j][i] in codes[nn[p], j]
 
 
 @given(_class_data())

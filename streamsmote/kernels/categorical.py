@@ -318,24 +318,30 @@ def _parent_ties(col, rank, nn, tie, lo, hi, n_ties, tied):
 
 
 @numba.njit(**SERIAL)
-def _count_pairs(n_ties, parents):
-    """The number of tied (row, category) pairs of the synthetic rows."""
-    total = 0
-    for i in range(parents.shape[0]):
-        total += n_ties[parents[i]]
-    return total
+def _count_pairs(n_ties, parents, totals):
+    """Adds to ``totals[j]`` the tied (row, category) pairs of column ``j`` of the synthetic
+    rows whose parents are ``parents`` (``n_ties[j, p]``: ties of parent ``p`` in column
+    ``j``)."""
+    for j in range(n_ties.shape[0]):
+        nt = n_ties[j]
+        total = 0
+        for i in range(parents.shape[0]):
+            total += nt[parents[i]]
+        totals[j] += total
 
 
 @numba.njit(**SERIAL)
-def _label_pairs(n_ties, parents, stride, x):
-    """The tied pairs in imbalanced-learn's (row, sorted category) order, each labelled
-    ``row * stride + t`` for the ``t``-th tie of synthetic row ``row``."""
-    q = 0
+def _label_pairs(n_ties, parents, row0, stride, x, q):
+    """The tied pairs of synthetic rows ``row0 .. row0 + len(parents) - 1`` (parents
+    ``parents``) in imbalanced-learn's (row, sorted category) order, written into ``x`` from
+    position ``q``, each labelled ``row * stride + t`` for the ``t``-th tie of ``row``.
+    Returns the position after the last."""
     for i in range(parents.shape[0]):
-        base = i * stride
+        base = (row0 + i) * stride
         for t in range(n_ties[parents[i]]):
             x[q] = base + t
             q += 1
+    return q
 
 
 @numba.njit(**SERIAL)
@@ -383,14 +389,14 @@ def _first_ties(x, stride, lo, hi, win):
 
 
 @numba.njit(**SERIAL)
-def _vote_pick(parents, n_ties, tied, by_rank, lo, hi, out):
-    """In place, ``out[i]``: from the place of synthetic row ``i``'s winner among its ties to
-    the winner's code."""
+def _vote_pick(parents, n_ties, tied, by_rank, row0, lo, hi, out):
+    """In place, ``out[row0 + i]`` for ``i`` in ``lo .. hi - 1`` (parent ``parents[i]``): from
+    the place of the synthetic row's winner among its ties to the winner's code."""
     n_levels = by_rank.shape[0]
     for i in range(lo, hi):
         p = parents[i]
-        w = out[i]
-        out[i] = by_rank[w] if n_ties[p] == n_levels else tied[p, w]
+        w = out[row0 + i]
+        out[row0 + i] = by_rank[w] if n_ties[p] == n_levels else tied[p, w]
 
 
 def _tie_table(k, value, dtype):
@@ -416,8 +422,11 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
         ``0 .. L_j - 1`` (L_j: categories of column j over the whole data).
     nn : ndarray of int (n_c, k)
         The class's neighbours, self excluded (:func:`mixed_kneighbors`).
-    parents : ndarray of int (n_new,)
-        Parent row of each synthetic row (``idx // k`` of the SMOTE draws).
+    parents : array-like of int (n_new,), or callable
+        Parent row of each synthetic row (``idx // k`` of the SMOTE draws). Or a callable
+        that returns, at every call, an iterable of 1-d int arrays which, concatenated, are
+        those parents (the same values every time): the parents are then read in passes,
+        ``n_cat + 2`` of them, and never held all at once.
     random_state : int or numpy.random.RandomState
         imbalanced-learn's ``check_random_state(random_state)``: for an int seed a *fresh*
         ``RandomState(seed)`` (the same stream as the class's draws start with); for an
@@ -431,9 +440,14 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
 
     Returns
     -------
-    ndarray of unsigned int (n_new, n_cat)
-        Codes of the synthetic rows' categories, in the smallest unsigned dtype that holds
-        ``max(L_j)`` (uint8 up to 255 levels, then uint16, uint32).
+    list of n_cat ndarrays of unsigned int (n_new,)
+        Per column, the codes of the synthetic rows' categories, each in the smallest
+        unsigned dtype that holds ``L_j - 1`` (uint8 up to 256 levels, then uint16, uint32).
+
+    Raises
+    ------
+    ValueError
+        When the shapes disagree or a parent is not a row of the class.
 
     Notes
     -----
@@ -446,63 +460,117 @@ def smotenc_vote(codes, rank, nn, parents, random_state, *, median_std, dtype=np
     numpy's own Fisher-Yates algorithm on the generator's raw outputs (:func:`_shuffle_like`),
     which leaves the generator where ``rng.permutation(P)`` does; reading the shuffled labels
     from the last position down, each row's last label read is its first in the
-    permutation. No one-hot ``(n_new, k, L_j)`` array, no inverse permutation: 4 bytes per
-    tied pair (8 when ``n_new * stride >= 2**32``) and the output.
+    permutation. No one-hot ``(n_new, k, L_j)`` array, no inverse permutation: besides the
+    output (one array per column, so that a column's pages are touched only when it is
+    voted), 4 bytes per tied pair of one column at a time (8 when ``n_new * stride >=
+    2**32``).
 
     Examples
     --------
     >>> codes = np.array([[0], [1], [1], [0]])
     >>> nn = np.array([[1, 2], [2, 3], [1, 3], [1, 2]])
-    >>> smotenc_vote(codes, [np.array([1, 0])], nn, np.array([0, 3]), 0,
-    ...              median_std=1.0).tolist()
-    [[1], [1]]
+    >>> out = smotenc_vote(codes, [np.array([1, 0])], nn, np.array([0, 3]), 0, median_std=1.0)
+    >>> [col.tolist() for col in out]
+    [[1, 1]]
+    >>> batches = lambda: iter([np.array([0]), np.array([3])])
+    >>> [col.tolist() for col in smotenc_vote(codes, [np.array([1, 0])], nn, batches, 0,
+    ...                                        median_std=1.0)]
+    [[1, 1]]
     """
     codes = _codes_2d(codes)
     nn = np.ascontiguousarray(nn, dtype=np.int64)
-    parents = np.ascontiguousarray(parents)
-    if parents.dtype not in (np.int32, np.int64):
-        parents = parents.astype(np.int64)
+    n_c, n_cat = codes.shape
+    if len(rank) != n_cat:
+        raise ValueError(f"rank has {len(rank)} columns; codes has {n_cat}.")
+    if nn.ndim != 2 or nn.shape[0] != n_c:
+        raise ValueError(f"nn must have one row per row of codes ({n_c}); got {nn.shape}.")
+    batches = _parent_batches(parents, n_c)
     rng = _as_random_state(random_state)
-    if len(rank) != codes.shape[1]:
-        raise ValueError(f"rank has {len(rank)} columns; codes has {codes.shape[1]}.")
     tie = _tie_table(nn.shape[1], _onehot_value(median_std, np.dtype(dtype))[1], dtype)
-    levels = max([len(r) for r in rank], default=0)
-    # Holds every code, and the place of a row's winner among its at most L_j ties.
-    out = np.empty((parents.shape[0], codes.shape[1]), dtype=np.min_scalar_type(levels))
-    for j in range(codes.shape[1]):
-        _vote_column(codes[:, j], rank[j], nn, parents, tie, rng, out[:, j])
+    ranks = [np.ascontiguousarray(r, dtype=np.int64) for r in rank]
+    # Holds every code of the column, and the place of a row's winner among its <= L_j ties.
+    kinds = [np.min_scalar_type(max(r.shape[0] - 1, 0)) for r in ranks]
+    n_ties = np.empty((n_cat, n_c), dtype=np.int64)
+    tied = [np.empty((n_c, nn.shape[1]), dtype=kind) for kind in kinds]
+    for j in range(n_cat):
+        col = np.ascontiguousarray(codes[:, j])
+        run_rows(
+            lambda lo, hi, col=col, j=j: _parent_ties(
+                col, ranks[j], nn, tie, lo, hi, n_ties[j], tied[j]
+            ),
+            n_c,
+            min_rows=max(1, 50_000 // max(1, nn.shape[1])),
+        )
+    n_pairs = np.zeros(n_cat, dtype=np.int64)
+    n_new = 0
+    for b in batches():
+        _count_pairs(n_ties, b, n_pairs)
+        n_new += b.shape[0]
+    out = [np.empty(n_new, dtype=kind) for kind in kinds]  # pages touched column by column
+    # One pass over the parents per column labels its pairs and, for the column before,
+    # turns the winners' places into codes; the last pass only does the latter.
+    pick = None
+    for j in range(n_cat + 1):
+        x = None
+        if j < n_cat:
+            stride = max(1, int(n_ties[j].max(initial=0)))
+            wide = n_new * stride > LABELS_32
+            x = np.empty(n_pairs[j], dtype=np.uint64 if wide else np.uint32)
+        row0 = q = 0
+        for b in batches():
+            if pick is not None:
+                _pick_batch(b, row0, *pick)
+            if x is not None:
+                q = _label_pairs(n_ties[j], b, row0, stride, x, q)
+            row0 += b.shape[0]
+        if x is None:
+            break
+        _shuffle_like(rng, x)
+        _first_ties_all(x, stride, out[j])
+        del x
+        pick = (n_ties[j], tied[j], np.argsort(ranks[j]), out[j])
     return out
 
 
-def _vote_column(col, rank, nn, parents, tie, rng, out):
-    """One column of :func:`smotenc_vote` into ``out``: ties per parent, one shuffle of the
-    tied pairs, the winners."""
-    col = np.ascontiguousarray(col)
-    rank = np.ascontiguousarray(rank, dtype=np.int64)
-    n_c, n_new = nn.shape[0], parents.shape[0]
-    n_ties = np.empty(n_c, dtype=np.int64)
-    tied = np.empty((n_c, nn.shape[1]), dtype=out.dtype)
+def _first_ties_all(x, stride, win):
+    """:func:`_first_ties` for every synthetic row, in at most two parts (each reads all of
+    ``x``)."""
     run_rows(
-        lambda lo, hi: _parent_ties(col, rank, nn, tie, lo, hi, n_ties, tied),
-        n_c,
-        min_rows=max(1, 50_000 // nn.shape[1]),
+        lambda lo, hi: _first_ties(x, stride, lo, hi, win),
+        win.shape[0],
+        min_rows=max(1, win.shape[0] // 2),
     )
-    n_pairs = _count_pairs(n_ties, parents)
-    stride = max(1, int(n_ties.max(initial=0)))
-    x = np.empty(n_pairs, dtype=np.uint32 if n_new * stride <= LABELS_32 else np.uint64)
-    _label_pairs(n_ties, parents, stride, x)
-    _shuffle_like(rng, x)
+
+
+def _pick_batch(parents, row0, n_ties, tied, by_rank, out):
+    """:func:`_vote_pick` for the synthetic rows ``row0 ..`` of one batch of parents."""
     run_rows(
-        lambda lo, hi: _first_ties(x, stride, lo, hi, out),
-        n_new,
-        min_rows=max(1, n_new // 2),  # each part reads all of x: two parts at most
-    )
-    by_rank = np.argsort(rank)
-    run_rows(
-        lambda lo, hi: _vote_pick(parents, n_ties, tied, by_rank, lo, hi, out),
-        n_new,
+        lambda lo, hi: _vote_pick(parents, n_ties, tied, by_rank, row0, lo, hi, out),
+        parents.shape[0],
         min_rows=50_000,
     )
+
+
+def _parent_batches(parents, n_c):
+    """``parents`` of :func:`smotenc_vote` as a callable giving its batches, each a checked
+    contiguous int32 or int64 array."""
+
+    def checked(b):
+        b = np.asarray(b)
+        if b.ndim != 1 or (b.size and b.dtype.kind not in "iu"):
+            raise ValueError(f"parents must be 1-d int arrays; got a batch of shape {b.shape}.")
+        if b.dtype not in (np.int32, np.int64):
+            b = b.astype(np.int64)
+        if b.size and not (0 <= b.min() and b.max() < n_c):
+            raise ValueError(
+                f"parents must be rows of the class, in [0, {n_c}); got {b.min()} .. {b.max()}."
+            )
+        return np.ascontiguousarray(b)
+
+    if callable(parents):
+        return lambda: (checked(b) for b in parents())
+    whole = checked(parents)
+    return lambda: (whole,)
 
 
 # Labels up to this many fit the 4-byte pair array.

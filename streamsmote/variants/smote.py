@@ -104,8 +104,9 @@ class Interpolation(Emitter):
         ``take(n)`` gives ``(index, gap)`` draws, parent ``index // k``, neighbour slot
         ``index % k`` (and, from :class:`~streamsmote._draws.ScaledDraws`, a third array:
         the scale of each difference).
-    codes : ndarray of unsigned int, shape (n_new, n_categorical), optional
-        Category codes of every synthetic row, in draw order (SMOTENC's vote).
+    codes : sequence of n_categorical ndarrays of unsigned int, shape (n_new,), optional
+        Per categorical column, the category codes of every synthetic row, in draw order
+        (SMOTENC's vote); ``emit`` stacks a batch's into one 2-d block.
     parents : ndarray of int64, shape (n_parents,), optional
         Positions in ``rows`` of the parents, one per row of ``nn``; by default every row.
     targets : tuple (values, global rows), optional
@@ -142,7 +143,10 @@ class Interpolation(Emitter):
             table = X_c if self.targets is None else self.targets[0]
             scales = np.empty(0) if scales is None else scales
             interpolate_pairs(X_c, parents, table, self.nn[base, slot], gaps, scales, out)
-        codes = self.rows.codes[:0] if self.codes is None else self.codes[first : first + n]
+        if self.codes is None:
+            codes = self.rows.codes[:0]
+        else:  # one array per column, each in its own dtype: a 2-d block of the widest
+            codes = np.stack([col[first : first + base.shape[0]] for col in self.codes], axis=1)
         return out, codes, picks
 
     def provenance(self, picks):

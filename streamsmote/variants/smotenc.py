@@ -155,27 +155,45 @@ class SMOTENC(NominalSMOTE):
         self.median_std_[c] = m
         nn = mixed_kneighbors(rows.values, rows.codes, smotenc_penalty(m, dtype), k)[0]
         draws = ClassDraws(state, rows.values.shape[0] * k, n_new)
-        parents = _parents(draws, k)
         # imbalanced-learn votes with check_random_state(random_state): a fresh generator for
         # an int seed, the shared instance (after this class's draws) otherwise.
         rng = np.random.RandomState()
         rng.set_state(draws.end_state() if shared else state)
         codes = smotenc_vote(
-            rows.codes, self._layout.ranks(), nn, parents, rng, median_std=m, dtype=dtype
+            rows.codes,
+            self._layout.ranks(),
+            nn,
+            _parents(draws, k),
+            rng,
+            median_std=m,
+            dtype=dtype,
         )
         return _Voted(rows, nn, draws, codes, rng.get_state())
 
 
-def _parents(draws, k, batch=1 << 20):
-    """The parent row of every synthetic row, drawn in batches into the smallest int array
-    (the vote needs them all; the cursor is rewound)."""
-    parents = np.empty(draws.n_new, np.int32 if draws.high < 2**31 else np.int64)
-    while draws.taken < draws.n_new:
-        first = draws.taken
-        idx, _ = draws.take(batch)
-        parents[first : draws.taken] = idx // k
-    draws.rewind()
-    return parents
+# Parents drawn per batch when the vote reads them (a 2 MB int64 batch).
+PARENT_BATCH = 1 << 18
+
+
+def _parents(draws, k, batch=None):
+    """The parent rows of the synthetic rows of ``draws`` (a :class:`ClassDraws`), as the
+    callable :func:`~streamsmote.kernels.categorical.smotenc_vote` reads in passes: each call
+    draws the index stream again from the class's start state, in batches (``idx // k``), so
+    that no O(n_new) array is held; the gap stream is not drawn, and ``draws`` is not moved."""
+    batch = PARENT_BATCH if batch is None else batch
+
+    def batches():
+        rs = np.random.RandomState()
+        rs.set_state(draws.state)
+        left = draws.n_new
+        while left:
+            size = min(left, batch)
+            idx = rs.randint(0, draws.high, size=size)
+            idx //= k
+            yield idx
+            left -= size
+
+    return batches
 
 
 class _Voted(Interpolation):
