@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run_all.py            # full runs (about 50-60 min on 2 cores)
+    python benchmarks/run_all.py            # full runs (about 80-90 min on 2 cores)
     python benchmarks/run_all.py --quick    # smoke test; writes /tmp/ssbench/RESULTS_quick.md
     python benchmarks/run_all.py --collect  # only re-assemble RESULTS.md from the result files
 
@@ -25,6 +25,7 @@ SCRIPTS = [
     ("bench_floor.py", "results_floor.md"),
     ("bench_streaming.py", "results_streaming.md"),
     ("bench_nominal.py", "results_nominal.md"),
+    ("bench_variants.py", "results_variants.md"),
 ]
 
 
