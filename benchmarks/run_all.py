@@ -67,9 +67,18 @@ def main(argv=None):
             parts += ["", text.replace("\n## ", "\n### ").replace("# ", "## ", 1)]
         else:
             parts += ["", f"_{os.path.basename(path)} missing: run its script._"]
-    other = os.path.join(HERE, "results_online.md")
-    if os.path.exists(other) and not args.quick:
-        parts += ["", "_See also `benchmarks/results_online.md` (OnlineSMOTE)._"]
+    # scripts run on their own (python benchmarks/<script>), their tables only linked here
+    for other, what in (
+        ("results_online.md", "OnlineSMOTE, bench_online.py"),
+        ("results_categorical.md", "the categorical kernels, bench_categorical.py"),
+        (
+            "results_approx_variants.md",
+            "streamed SVM- and KMeans-SMOTE against in memory, downstream AUC, "
+            "bench_approx_variants.py",
+        ),
+    ):
+        if os.path.exists(os.path.join(HERE, other)) and not args.quick:
+            parts += ["", f"_See also `benchmarks/{other}` ({what})._"]
     dest = os.path.join(out_dir, "RESULTS_quick.md" if args.quick else "RESULTS.md")
     with open(dest, "w") as f:
         f.write("\n".join(parts) + "\n")

@@ -39,7 +39,11 @@ from streamsmote.kernels.interpolate import interpolate
 
 @pytest.fixture(params=[1, 2, 3], ids=lambda t: f"threads{t}")
 def threads(request, monkeypatch):
-    monkeypatch.setenv("NUMBA_NUM_THREADS", str(request.param))
+    # streamsmote's thread pool size; not NUMBA_NUM_THREADS, which numba re-reads when it
+    # compiles and refuses to change once its own threads run (a fresh cache compiles here)
+    from streamsmote import _threads
+
+    monkeypatch.setattr(_threads, "n_threads", lambda: request.param)
     return request.param
 
 
