@@ -86,9 +86,11 @@ def sizes(quick):
         # data and grows ~n^1.5-2, so the pair (the same SVC fit in both libraries) would take
         # 10-20 min at 1M
         inmem=[(200_000, list(VARIANTS)), (1_000_000, ["borderline-1", "adasyn", "kmeans"])],
-        # (rows, minority rows): 50,000 minority rows at 1M and 4M (majority growing), then
-        # the 5% share at 4M (200,000 minority rows; paired with the 1M file, also 5%)
-        stream=[(1_000_000, 50_000), (4_000_000, 50_000), (4_000_000, 200_000)],
+        # (rows, minority rows): 50,000 minority rows at 1M and 4M, the majority growing (the
+        # flat-memory claim). A 5% share at 4M (a 200,000-row class) is left out: its exact
+        # within-class graph costs n² and ran past a 7-minute cap in the 2026-11-30 14:2x run
+        # (git history of results_variants.md); graphs at scale are a separate issue
+        stream=[(1_000_000, 50_000), (4_000_000, 50_000)],
         # None: every file; SVM / KMeans only on the fixed-minority pair (time)
         stream_variants={
             "borderline-1": None,
@@ -486,10 +488,11 @@ def bench_stream(cfg, tmp, env):
         f"`ss.write_parquet(ss.<Variant>(random_state=0).resample_chunks(ss.read_parquet(path, "
         f"'label', batch_size={batch:_})), out_path)` with the default `neighbors='auto'` and "
         "`memory_limit`; the output file is deleted afterwards. Time includes reading (twice for "
-        "the whole-data neighbour pass), resampling and writing; rows/s counts input rows. Two "
-        "pairs of files: the minority at a fixed 5% share (so the within-class neighbour graph "
-        "and the whole-data neighbour pass of the minority grow with the rows), and a fixed "
-        "minority with the majority growing (the claim: memory flat in the majority size). "
+        "the whole-data neighbour pass), resampling and writing; rows/s counts input rows. A "
+        "fixed minority with the majority growing (the claim: memory flat in the majority "
+        "size); with a fixed 5% *share* the class itself grows and its exact graph costs n² "
+        "(a 200,000-row class at 4M rows ran past a 7-minute cap in the 14:2x run in git "
+        "history; graphs at scale are issue 12's). "
         "SVMSMOTE / KMeansSMOTE streaming are documented approximations (SVC on the minority plus "
         "a 20,000-row reservoir of the majority; MiniBatchKMeans by `partial_fit`), so their "
         "output is not that of `fit_resample`; they run on the fixed-minority pair only (time). "
