@@ -27,6 +27,7 @@ _BASE = ParameterConstraints.of(BaseSMOTE)
 # Mean pairwise distance: scikit-learn's full matrix (imbalanced-learn's rounding) up to this
 # many rows, row blocks beyond it (memory stays rows × block).
 _FULL_MATRIX_ROWS = 4096
+_BLOCK_BYTES = 16 << 20
 
 
 class KMeansSMOTE(ModelSMOTE):
@@ -227,8 +228,11 @@ class KMeansSMOTE(ModelSMOTE):
             total = d.sum()
         else:
             total = 0.0
-            for lo in range(0, n, 1024):
-                d = pairwise_distances(X[lo : lo + 1024], X, metric="euclidean")
+            # a block of distances holds at most _BLOCK_BYTES (scikit-learn's temporaries
+            # are a few times that), whatever the cluster's size
+            block = max(1, min(1024, _BLOCK_BYTES // (8 * n)))
+            for lo in range(0, n, block):
+                d = pairwise_distances(X[lo : lo + block], X, metric="euclidean")
                 idx = np.arange(d.shape[0])
                 d[idx, lo + idx] = 0
                 total += float(d.sum(dtype=np.float64))
