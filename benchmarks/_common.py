@@ -49,6 +49,26 @@ def fresh_cache_dir(tag="numba"):
     return tempfile.mkdtemp(prefix=f"{tag}-cache-", dir=data_dir())
 
 
+def section_run(name, doc, sections, argv=None):
+    """The command line of a benchmark script made of sections (``--quick``, ``--sections``,
+    ``--out``): ``(args, out path, temp dir, child env with a fresh numba cache)``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--sections", default=",".join(sections))
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args(argv)
+    out = args.out or (
+        os.path.join(data_dir(), f"results_{name}_quick.md")
+        if args.quick
+        else os.path.join(os.path.dirname(os.path.abspath(__file__)), f"results_{name}.md")
+    )
+    tmp = tempfile.mkdtemp(prefix=f"{name}-", dir=data_dir())
+    env = {"NUMBA_CACHE_DIR": fresh_cache_dir(name)}
+    return args, out, tmp, env
+
+
 def run_child(code, env=None, timeout=None, label=None):
     """Run ``code`` (Python source; ``emit(**kw)`` is predefined) in a fresh interpreter.
 

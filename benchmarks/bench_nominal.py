@@ -21,11 +21,9 @@ Usage::
     python benchmarks/bench_nominal.py --sections nc,n,highcard,stream
 """
 
-import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -35,16 +33,15 @@ from _common import (  # noqa: E402
     BLOCK,
     cleanup,
     code_version,
-    data_dir,
     fmt_mb,
     fmt_s,
     fmt_x,
-    fresh_cache_dir,
     load_avg,
     machine_info,
     md_table,
     minority_positions,
     run_child,
+    section_run,
 )
 
 SECTIONS = ("nc", "n", "highcard", "stream")
@@ -628,21 +625,9 @@ def bench_stream(cfg, tmp, env):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--sections", default=",".join(SECTIONS))
-    ap.add_argument("--out", default=None)
-    args = ap.parse_args(argv)
+    args, out, tmp, env = section_run("nominal", __doc__, SECTIONS, argv)
     cfg = sizes(args.quick)
     sections = args.sections.split(",")
-    out = args.out or (
-        os.path.join(data_dir(), "results_nominal_quick.md")
-        if args.quick
-        else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results_nominal.md")
-    )
-    tmp = tempfile.mkdtemp(prefix="nominal-", dir=data_dir())
-    cache = fresh_cache_dir("nominal")
-    env = {"NUMBA_CACHE_DIR": cache}
     t0, l0 = time.time(), load_avg()
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     parts, raw = [], {}
@@ -663,7 +648,7 @@ def main(argv=None):
             print("\n" + text + "\n", flush=True)
     finally:
         cleanup(tmp)
-        cleanup(cache)
+        cleanup(env["NUMBA_CACHE_DIR"])
     head = [
         "# Nominal data: SMOTE-NC and SMOTE-N" + (" (--quick)" if args.quick else ""),
         "",

@@ -21,26 +21,23 @@ Usage::
     python benchmarks/bench_variants.py --sections inmem,stream
 """
 
-import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     cleanup,
     code_version,
-    data_dir,
     fmt_mb,
     fmt_s,
     fmt_x,
-    fresh_cache_dir,
     load_avg,
     machine_info,
     md_table,
     run_child,
+    section_run,
     write_parquet_file,
 )
 
@@ -117,6 +114,20 @@ import resource as _r
 _r.setrlimit(_r.RLIMIT_AS, ({AS_LIMIT}, {AS_LIMIT}))
 """
 
+# the timed call, shared by both libraries' children: memory before, time, result saved
+_FIT = """
+emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
+t = time.perf_counter()
+try:
+    Xr, yr = sm.fit_resample(X, y)
+except (MemoryError, RuntimeError, ValueError) as e:
+    emit(t=time.perf_counter() - t, error=type(e).__name__ + ": " + str(e)[:300])
+else:
+    emit(t=time.perf_counter() - t, n_out=int(len(yr)))
+    if {save!r}:
+        np.save({save!r} + "_X.npy", Xr)
+        np.save({save!r} + "_y.npy", yr)"""
+
 _IMB = (
     _LIMIT
     + """
@@ -128,21 +139,12 @@ X, y = blobs({n}, {d}, {n_min})
 from imblearn.over_sampling import {cls}
 {imports}
 sm = {cls}({args}random_state=0)
-emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
-t = time.perf_counter()
-try:
-    Xr, yr = sm.fit_resample(X, y)
-except (MemoryError, RuntimeError, ValueError) as e:
-    emit(t=time.perf_counter() - t, error=type(e).__name__ + ": " + str(e)[:300])
-else:
-    emit(t=time.perf_counter() - t, n_out=int(len(yr)))
-    if {save!r}:
-        np.save({save!r} + "_X.npy", Xr)
-        np.save({save!r} + "_y.npy", yr)
 """
+    + _FIT
 )
 
-_SS = """
+_SS = (
+    """
 import time, traceback, warnings
 import numpy as np
 warnings.filterwarnings("ignore")
@@ -151,22 +153,15 @@ X, y = blobs({n}, {d}, {n_min})
 import streamsmote as ss
 {imports}
 sm = ss.{cls}({args}random_state=0, neighbors="exact")
-emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
-t = time.perf_counter()
-try:
-    Xr, yr = sm.fit_resample(X, y)
-except (MemoryError, RuntimeError, ValueError) as e:
-    emit(t=time.perf_counter() - t, error=type(e).__name__ + ": " + str(e)[:300])
-else:
-    emit(t=time.perf_counter() - t, n_out=int(len(yr)))
-    if {save!r}:
-        np.save({save!r} + "_X.npy", Xr)
-        np.save({save!r} + "_y.npy", yr)
+"""
+    + _FIT
+    + """
     if {warm!r}:  # steady state: a 2nd call in the same process (numba loaded, BLAS warm)
         t = time.perf_counter()
         ss.{cls}({args}random_state=0, neighbors="exact").fit_resample(X, y)
         emit(t_warm=time.perf_counter() - t)
 """
+)
 
 _PRIME = """
 import time, warnings
@@ -513,21 +508,9 @@ def bench_stream(cfg, tmp, env):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--sections", default=",".join(SECTIONS))
-    ap.add_argument("--out", default=None)
-    args = ap.parse_args(argv)
+    args, out, tmp, env = section_run("variants", __doc__, SECTIONS, argv)
     cfg = sizes(args.quick)
     sections = args.sections.split(",")
-    out = args.out or (
-        os.path.join(data_dir(), "results_variants_quick.md")
-        if args.quick
-        else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results_variants.md")
-    )
-    tmp = tempfile.mkdtemp(prefix="variants-", dir=data_dir())
-    cache = fresh_cache_dir("variants")
-    env = {"NUMBA_CACHE_DIR": cache}
     t0, l0 = time.time(), load_avg()
     code0 = code_version()
     started = time.strftime("%Y-%m-%d %H:%M %Z")
@@ -549,7 +532,7 @@ def main(argv=None):
             print("\n" + text + "\n", flush=True)
     finally:
         cleanup(tmp)
-        cleanup(cache)
+        cleanup(env["NUMBA_CACHE_DIR"])
     code1 = code_version()
     code = (
         code0
