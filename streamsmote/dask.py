@@ -15,6 +15,8 @@ The minority rows of a data set are few even when the data set is huge, so the p
 dask and distributed are optional: ``pip install "streamsmote[dask]"``.
 """
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -30,7 +32,11 @@ def _import_dask():
     return dask, dd
 
 
-def resample(ddf, target, smote=None, *, mark_synthetic=None):
+# Classes of at least this many rows have their exact graph built by tasks on the cluster.
+GRAPH_MIN_ROWS = 200_000
+
+
+def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRAPH_MIN_ROWS):
     """Balance a Dask DataFrame with SMOTE; lazy, partition-independent.
 
     Parameters
@@ -44,6 +50,12 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
         minority rows (and, for SMOTEN, the category counts of every partition).
     mark_synthetic : str, optional
         Name of a boolean column to add, True on synthetic rows.
+    graph_min_rows : int or None, default GRAPH_MIN_ROWS
+        A class of at least this many rows, with ``neighbors="exact"`` or ``"auto"``, has its
+        exact neighbour graph built by tasks on the workers, one per cell of a space
+        partition (:mod:`streamsmote.neighbors.cells`), instead of on the client: the same
+        graph as the local exact search, so the largest class is no longer what one machine
+        can search. ``None`` builds every graph on the client.
 
     Returns
     -------
@@ -138,13 +150,54 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None):
     smote._plan(counts)
     if smote._whole_data_neighbors()[0]:
         data = _with_context(ddf, features, target, smote, data, starts)
-    smote._build(data)
+    if graph_min_rows is not None:
+        smote._graph_builder = functools.partial(_cluster_graph, min_rows=graph_min_rows)
+    try:
+        smote._build(data)
+    finally:
+        smote.__dict__.pop("_graph_builder", None)
     state = _FittedState(smote, lengths, n_rows, features, target, mark_synthetic)
     out_meta = meta.copy()
     if mark_synthetic is not None:
         out_meta[mark_synthetic] = pd.Series(dtype=bool)
     state_key = dask.delayed(state, pure=True)
     return ddf.map_partitions(_partition, state_key, meta=out_meta)
+
+
+def _cluster_graph(X, k, neighbors, min_rows):
+    """The exact graph of a class, by cell tasks on the cluster; None for the local search
+    (a small class, or approximate neighbours asked for)."""
+    if X.shape[0] < min_rows or neighbors not in ("auto", "exact"):
+        return None
+    from .neighbors.cells import kneighbors_cells
+
+    return kneighbors_cells(X, k, runner=_run_on_cluster)
+
+
+def _run_on_cluster(X, cells, boxes, k):
+    import dask
+
+    from .neighbors.cells import cell_task
+
+    n_cells = len(cells)
+    client = _distributed_client()
+    if client is not None:  # the shared inputs go to every worker once, outside the graph
+        X, cells, boxes = client.scatter([X, cells, boxes], broadcast=True)
+    else:
+        X, cells, boxes = (dask.delayed(a, pure=True) for a in (X, cells, boxes))
+    task = dask.delayed(cell_task, pure=True)
+    return dask.compute(*[task(X, cells, boxes, j, k) for j in range(n_cells)])
+
+
+def _distributed_client():
+    try:
+        from distributed import get_client
+    except ImportError:
+        return None
+    try:
+        return get_client()
+    except ValueError:  # no client: the local scheduler runs the tasks
+        return None
 
 
 def _with_context(ddf, features, target, smote, data, starts):

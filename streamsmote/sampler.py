@@ -146,6 +146,9 @@ class BaseSMOTE(_ParamsMixin):
     _sampling_type = "over-sampling"
     # the parameter that sets the within-class neighbours (named in errors)
     _k_param = "k_neighbors"
+    # set by streamsmote.dask while it fits: (X_c, k, neighbors) -> graph built on the cluster,
+    # or None for the local search
+    _graph_builder = None
     # True: an int seed seeds one RandomState for the whole fit, used class after class (as
     # imbalanced-learn's ADASYN calls check_random_state once); False: a fresh one per class
     _one_generator = False
@@ -689,6 +692,10 @@ class BaseSMOTE(_ParamsMixin):
         if self._nn_estimator is not None:
             nn = self._nn_estimator.fit(X_c).kneighbors(X_c, return_distance=False)
             return np.ascontiguousarray(nn[:, 1:], dtype=np.int64)
+        if self._graph_builder is not None:  # streamsmote.dask: the graph on the cluster
+            nn = self._graph_builder(X_c, self.k_neighbors, self.neighbors)
+            if nn is not None:
+                return nn
         seed = self._seed if isinstance(self._seed, Integral) else None
         return kneighbors(X_c, self.k_neighbors, method=self.neighbors, random_state=seed)
 

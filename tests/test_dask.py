@@ -159,3 +159,25 @@ def test_model_variants_same_rows_as_the_stream(client, frame, make, npartitions
         got[key].sort_values(key).reset_index(drop=True),
         expected[key].sort_values(key).reset_index(drop=True),
     )
+
+
+def test_large_class_graph_built_by_tasks_on_the_workers(client, frame, monkeypatch):
+    import streamsmote.neighbors.cells as cells
+
+    monkeypatch.setattr(cells, "CELL_ROWS", 64)  # several cells per class
+    X, y = frame.drop(columns="label"), frame["label"]
+    ref_X, ref_y = ss.SMOTE(random_state=3, neighbors="exact").fit_resample(X, y)
+    ddf = dd.from_pandas(frame, npartitions=3)
+    sampler = ss.SMOTE(random_state=3, neighbors="exact")
+    with distributed.get_task_stream(client) as stream:
+        out = resample(ddf, "label", sampler, graph_min_rows=100, mark_synthetic="s").compute()
+    tasks = [t for t in stream.data if "cell_task" in str(t["key"])]
+    n_cells = sum(-(-int(n) // 64) for n in y.value_counts().iloc[1:])
+    assert len(tasks) == n_cells
+    assert {t["worker"] for t in tasks} <= set(client.scheduler_info()["workers"])
+    syn = out[out["s"]]
+    n = len(frame)
+    got = np.c_[syn[list("abcd")].to_numpy(np.float64), syn["label"].to_numpy()]
+    want = np.c_[ref_X.iloc[n:].to_numpy(np.float64), ref_y.iloc[n:].to_numpy()]
+    np.testing.assert_array_equal(_sorted_rows(got), _sorted_rows(want))
+    assert "_graph_builder" not in vars(sampler)  # nothing left on the sampler
