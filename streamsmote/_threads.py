@@ -6,15 +6,22 @@ module hands contiguous row ranges to a pool of threads: each thread owns its ou
 so results never depend on the number of threads.
 """
 
+import contextlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 _pool = None
 _pool_size = 0
+_local = threading.local()
 
 
 def n_threads():
-    """Threads to use: ``NUMBA_NUM_THREADS`` if set, else the CPUs this process may use."""
+    """Threads to use: the :func:`limited` count of the calling thread, else
+    ``NUMBA_NUM_THREADS`` if set, else the CPUs this process may use."""
+    limit = getattr(_local, "limit", None)
+    if limit:
+        return limit
     env = os.environ.get("NUMBA_NUM_THREADS")
     if env:
         return max(1, int(env))
@@ -54,3 +61,15 @@ def map_tasks(fn, items):
     if n_threads() == 1 or len(items) <= 1:
         return [fn(i) for i in items]
     return list(pool().map(fn, items))
+
+
+@contextlib.contextmanager
+def limited(n):
+    """Kernels called from this thread use at most ``n`` threads (None: no limit); for a
+    thread that shares the machine with others, such as a task on a Dask worker."""
+    old = getattr(_local, "limit", None)
+    _local.limit = None if n is None else max(1, int(n))
+    try:
+        yield
+    finally:
+        _local.limit = old

@@ -177,16 +177,31 @@ def _cluster_graph(X, k, neighbors, min_rows):
 def _run_on_cluster(X, cells, boxes, k):
     import dask
 
-    from .neighbors.cells import cell_task
-
     n_cells = len(cells)
     client = _distributed_client()
     if client is not None:  # the shared inputs go to every worker once, outside the graph
         X, cells, boxes = client.scatter([X, cells, boxes], broadcast=True)
     else:
         X, cells, boxes = (dask.delayed(a, pure=True) for a in (X, cells, boxes))
-    task = dask.delayed(cell_task, pure=True)
+    task = dask.delayed(_cell_task_on_worker, pure=True)
     return dask.compute(*[task(X, cells, boxes, j, k) for j in range(n_cells)])
+
+
+def _cell_task_on_worker(X, cells, boxes, j, k):
+    """One cell task, with the worker's share of the machine's cores: a worker runs as many
+    tasks at once as it has threads."""
+    from . import _threads
+    from .neighbors.cells import cell_task
+
+    share = None
+    try:
+        from distributed import get_worker
+
+        share = _threads.n_threads() // get_worker().state.nthreads
+    except (ImportError, ValueError):  # not on a distributed worker
+        pass
+    with _threads.limited(share):
+        return cell_task(X, cells, boxes, j, k)
 
 
 def _distributed_client():

@@ -171,7 +171,7 @@ def test_large_class_graph_built_by_tasks_on_the_workers(client, frame, monkeypa
     sampler = ss.SMOTE(random_state=3, neighbors="exact")
     with distributed.get_task_stream(client) as stream:
         out = resample(ddf, "label", sampler, graph_min_rows=100, mark_synthetic="s").compute()
-    tasks = [t for t in stream.data if "cell_task" in str(t["key"])]
+    tasks = [t for t in stream.data if "_cell_task_on_worker" in str(t["key"])]
     n_cells = sum(-(-int(n) // 64) for n in y.value_counts().iloc[1:])
     assert len(tasks) == n_cells
     assert {t["worker"] for t in tasks} <= set(client.scheduler_info()["workers"])
