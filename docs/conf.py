@@ -55,6 +55,8 @@ html_theme_options = {
     "fixed_sidebar": True,
     "page_width": "1180px",
     "sidebar_width": "240px",
+    # --help texts and README commands run to 80-95 columns: let them fit the page
+    "code_font_size": "0.85em",
 }
 html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
 html_static_path = []

@@ -50,7 +50,7 @@ class CommandHelp(Directive):
     def run(self):
         args = [*self.arguments, "--help"]
         # A fixed width, so the page does not depend on the terminal of whoever builds it.
-        env = {**os.environ, "COLUMNS": "88", "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
             [sys.executable, "-m", "streamsmote", *args],
             cwd=ROOT,
