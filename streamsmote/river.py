@@ -215,10 +215,8 @@ class SMOTEClassifier(base.Wrapper, base.Classifier):
 
         Parameters
         ----------
-        x : dict
-            Features.
-        **kwargs
-            Passed to the wrapped model.
+        x, **kwargs
+            As in :meth:`predict_proba_one`.
 
         Returns
         -------
