@@ -7,6 +7,15 @@ class Batch(tuple):
     It unpacks like a plain tuple (``X, y = batch``); sinks read :attr:`synthetic` (a boolean
     ndarray, one entry per row, or ``None`` when unknown) to mark synthetic rows in a file.
 
+    Parameters
+    ----------
+    X : ndarray or DataFrame
+        The rows.
+    y : ndarray or Series
+        Their labels.
+    synthetic : ndarray of bool, shape (n_rows,), optional
+        True for each synthetic row.
+
     Examples
     --------
     >>> import numpy as np

@@ -75,6 +75,13 @@ def make_chunks(n_rows, n_features=20, minority=0.015, seed=0, chunksize=200_000
 def write_demo_data(path, n_rows, n_features=20, minority=0.015, seed=0, chunksize=200_000):
     """Write the demo data set to ``path`` (``.parquet`` or ``.csv``) chunk by chunk, atomically.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination; an existing file is replaced.
+    n_rows, n_features, minority, seed, chunksize
+        As in :func:`make_chunks`.
+
     Returns
     -------
     dict

@@ -129,6 +129,8 @@ class SMOTEClassifier(base.Wrapper, base.Classifier):
         x : dict
             Features.
         y : label
+        **kwargs
+            Passed to the wrapped model's ``learn_one`` with ``x`` (not with synthetic rows).
         """
         row = self._vector(x)[None, :]
         self.classifier.learn_one(x, y, **kwargs)
@@ -150,6 +152,9 @@ class SMOTEClassifier(base.Wrapper, base.Classifier):
         ----------
         X : pandas.DataFrame
         y : pandas.Series
+        **kwargs
+            Passed to the wrapped model's ``learn_many`` with the batch (not with synthetic
+            rows).
 
         Notes
         -----
@@ -189,9 +194,34 @@ class SMOTEClassifier(base.Wrapper, base.Classifier):
     # ------------------------------------------------------------------ prediction
 
     def predict_proba_one(self, x, **kwargs):
+        """The wrapped model's ``predict_proba_one``: synthetic rows only change its training.
+
+        Parameters
+        ----------
+        x : dict
+            Features.
+        **kwargs
+            Passed to the wrapped model.
+
+        Returns
+        -------
+        dict
+            ``{label: probability}``.
+        """
         return self.classifier.predict_proba_one(x, **kwargs)
 
     def predict_one(self, x, **kwargs):
+        """The wrapped model's ``predict_one``: synthetic rows only change its training.
+
+        Parameters
+        ----------
+        x, **kwargs
+            As in :meth:`predict_proba_one`.
+
+        Returns
+        -------
+        label
+        """
         return self.classifier.predict_one(x, **kwargs)
 
     def predict_proba_many(self, X, **kwargs):

@@ -350,6 +350,11 @@ class BaseSMOTE(_ParamsMixin):
     def provenance(self, batch_size=DEFAULT_BATCH):
         """Yield the provenance of the synthetic rows in :meth:`generate` order.
 
+        Parameters
+        ----------
+        batch_size : int, default=100_000
+            Synthetic rows per yielded frame, as in :meth:`generate`.
+
         Yields
         ------
         DataFrame

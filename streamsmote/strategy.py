@@ -16,6 +16,15 @@ STRING_STRATEGIES = ("minority", "not minority", "not majority", "all", "auto")
 def class_counts(y):
     """Sorted ``{label: count}`` of a 1-D label array.
 
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels; numpy scalars become plain Python values in the keys.
+
+    Returns
+    -------
+    dict
+
     Examples
     --------
     >>> class_counts(np.array(["b", "a", "b"]))

@@ -24,6 +24,18 @@ AUTO_COLD_MIN = 350_000
 def choose(n_rows, method="auto"):
     """The backend that :func:`kneighbors` uses for a class of ``n_rows`` rows.
 
+    Parameters
+    ----------
+    n_rows : int
+        Rows of the class.
+    method : {"auto", "exact", "approx"}, default="auto"
+        Anything but ``"auto"`` is returned as it is.
+
+    Returns
+    -------
+    str
+        ``"exact"`` or ``"approx"``.
+
     Examples
     --------
     >>> choose(1_000)

@@ -75,7 +75,7 @@ class ADASYN(BaseSMOTE):
     Notes
     -----
     H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive Synthetic Sampling Approach for
-    Imbalanced Learning", IJCNN 2008, section 3.1. As in imbalanced-learn, the weights are
+    Imbalanced Learning", IJCNN 2008, section II. As in imbalanced-learn, the weights are
     one-vs-rest (every other class counts), and the rounding of each row's share means that a
     class gets about, not exactly, the rows ``sampling_strategy_`` lists for it (which keeps
     the planned number, as imbalanced-learn's does).

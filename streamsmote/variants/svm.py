@@ -75,7 +75,7 @@ class SVMSMOTE(ModelSMOTE):
     Notes
     -----
     H. M. Nguyen, E. W. Cooper, K. Kamei, "Borderline over-sampling for imbalanced data
-    classification", IJKIE 3(1) (2011), section 3. As imbalanced-learn does, a class whose
+    classification", IJKESDP 3(1) (2011), section 3. As imbalanced-learn does, a class whose
     support vectors are all in danger (or all safe) gets only the danger (or safe) share of
     its rows, so it may end with fewer rows than ``sampling_strategy_`` asks.
 
