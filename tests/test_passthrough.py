@@ -2,14 +2,13 @@
 the sources, through the sampler into real files, the CLI's --passthrough, and
 ``fit_resample(X, y, sample_weight=w)``."""
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from test_cli import _run_process as _run_cli  # the console command, as a process
 
 import streamsmote as ss
 
@@ -221,15 +220,6 @@ def test_sink_clash_with_passthrough(tmp_path):
         ss.write_csv(ss.SMOTE().resample_chunks(src), tmp_path / "o.csv", provenance=True)
     with pytest.raises(ValueError, match=r"'id' is used twice \(passthrough and mark_synthetic"):
         ss.write_csv(src, tmp_path / "o.csv", mark_synthetic="id")
-
-
-def _run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "streamsmote", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_cli_passthrough(tmp_path):

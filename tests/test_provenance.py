@@ -2,14 +2,13 @@
 write_csv and ``streamsmote resample --provenance``, read back from real files, rebuild every
 synthetic row of every variant."""
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from test_cli import _run_process as _run_cli  # the console command, as a process
 
 import streamsmote as ss
 from streamsmote._batch import Batch
@@ -242,15 +241,6 @@ def test_synthetic_batch_without_provenance_is_refused(tmp_path):
     plain = Batch(np.zeros((2, 1)), np.array([0, 1]), np.array([False, False]))
     ss.write_csv([plain], tmp_path / "o.csv", provenance=True)
     assert read_back(tmp_path / "o.csv")[PROV].isna().all().all()
-
-
-def _run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "streamsmote", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.parametrize(
