@@ -625,7 +625,7 @@ class BaseSMOTE(_ParamsMixin):
                     f"class_counts={class_counts} does not match the source, which holds "
                     f"{counts}. Pass the exact counts, or leave class_counts out."
                 )
-            self._set_fit_info(layout, n)
+            self._set_fit_info(layout, n, self._passthrough)
             self._plan(counts)
             missing = [c for c in self._needed() if c in store.dropped]
             if missing:
@@ -703,11 +703,13 @@ class BaseSMOTE(_ParamsMixin):
             raise
         store.adopt(again, missing)  # store.close() then removes again's spill folder too
 
-    def _set_fit_info(self, layout, n_rows):
-        """Layout, row count and the scikit-learn fitted attributes of the data just seen
+    def _set_fit_info(self, layout, n_rows, passthrough=None):
+        """Layout, row count, passthrough columns (:class:`~streamsmote._passthrough.
+        Passthrough` or None) and the scikit-learn fitted attributes of the data just seen
         (one place for in-memory, streaming and Dask fits)."""
         self._layout = layout
         self._n_rows = n_rows
+        self._passthrough = passthrough
         self.n_features_in_ = layout.n_features
         if layout.kind == "pandas" and all(isinstance(c, str) for c in layout.columns):
             self.feature_names_in_ = np.asarray(layout.columns, dtype=object)

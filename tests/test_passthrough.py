@@ -158,6 +158,9 @@ def test_from_arrays_and_from_chunks(tmp_path):
         np.testing.assert_array_equal(
             b.passthrough["id"][b.synthetic], data["id"].to_numpy()[parent]
         )
+    # a later fit on a source without passthrough columns forgets them
+    sm.fit(ss.from_arrays(data[FEATURES], data["label"]))
+    assert all(b.passthrough is None for b in sm.generate())
 
 
 def test_source_errors(tmp_path):
