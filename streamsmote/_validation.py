@@ -8,7 +8,7 @@ Sections
 Parameter checks are declared as constraints (:mod:`streamsmote._constraints`).
 """
 
-from numbers import Integral, Number
+from numbers import Integral, Number, Real
 
 import numpy as np
 import pandas as pd
@@ -672,3 +672,56 @@ def _label_kind(value):
 
 def _plural(kind):
     return {"number": "numbers", "string": "strings"}.get(kind, f"of type {kind}")
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Sample weights as scikit-learn checks them: a number (the same weight for every row)
+    or a 1-D array of ``n_samples`` finite numbers, not all zero; returned as a float ndarray
+    (float32 and float64 kept, anything else as float64).
+
+    Examples
+    --------
+    >>> check_sample_weight(2, 3).tolist()
+    [2.0, 2.0, 2.0]
+    >>> check_sample_weight([1, 0.5], 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight has 2 entries but X has 3 rows; pass one weight per row.
+    """
+    if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
+        w = np.full(n_samples, float(sample_weight))
+    else:
+        try:
+            w = np.asarray(sample_weight)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"sample_weight must be a number or a 1-D array of numbers; got "
+                f"{type(sample_weight).__name__}."
+            ) from exc
+        if w.dtype.kind not in "biuf":
+            raise TypeError(
+                f"sample_weight must hold numbers; got dtype {w.dtype}. Convert it with "
+                "np.asarray(sample_weight, dtype=float)."
+            )
+        if w.ndim != 1:
+            raise ValueError(
+                f"sample_weight must be 1-D (one weight per row); got shape {w.shape}."
+            )
+        if w.shape[0] != n_samples:
+            raise ValueError(
+                f"sample_weight has {w.shape[0]} entries but X has {n_samples} rows; pass one "
+                "weight per row."
+            )
+        dtype = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
+        w = np.array(w, dtype=dtype)  # a copy: the caller's array is never aliased
+    if not np.isfinite(w).all():
+        bad = int(np.flatnonzero(~np.isfinite(w))[0])
+        raise ValueError(
+            f"sample_weight holds NaN or infinity (first at row {bad}); pass finite weights."
+        )
+    if n_samples and not w.any():
+        raise ValueError(
+            "sample_weight is zero for every row, which leaves nothing to learn from; pass "
+            "positive weights."
+        )
+    return w

@@ -247,7 +247,15 @@ _OPTION_NAMES = (
     ("overwrite=True", "--overwrite"),
     ("Pass target= one", "Pass --target one"),
     ("The target 'y' needs", "The --target column needs"),
-    ("pass target= or mark_synthetic=", "pass --mark-synthetic"),
+    ("pass mark_synthetic= a name", "pass --mark-synthetic a name"),
+    (
+        "pass provenance=(parent, neighbour, gap) names that are free, or rename the input column",
+        "rename the input column (--provenance adds parent_row, neighbor_row and gap)",
+    ),
+    ("Leave it out of passthrough", "Leave it out of --passthrough"),
+    ("passthrough names", "--passthrough names"),
+    ("passthrough_fill", "--passthrough-fill"),
+    ("passthrough=", "--passthrough "),
     ("pass sep=", "pass --sep "),
     (" To read only some columns, pass read_parquet(..., columns=[...]).", ""),
     ("Convert them to one type first, e.g. y.astype(str).", "Write every part with one type."),
@@ -311,6 +319,13 @@ def build_parser():
         default=None,
         metavar="COL",
         help="add a boolean column COL that is true for synthetic rows",
+    )
+    p.add_argument(
+        "--provenance",
+        action="store_true",
+        help="add columns parent_row, neighbor_row (input row numbers, counted from 0) and "
+        "gap, empty on original rows: a synthetic row's numeric features are "
+        "X[parent_row] + gap * (X[neighbor_row] - X[parent_row])",
     )
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(func=cmd_resample)
@@ -418,6 +433,21 @@ def _common(p):
         "type pandas guesses differently from chunk to chunk; repeatable",
     )
     p.add_argument(
+        "--passthrough",
+        type=_column_list,
+        default=None,
+        metavar="COLS",
+        help="comma-separated columns that are neither features nor target (ids, "
+        "timestamps, weights): copied to OUTPUT with their rows, never used as features",
+    )
+    p.add_argument(
+        "--passthrough-fill",
+        choices=("null", "parent"),
+        default="null",
+        help="what the --passthrough columns hold on synthetic rows: null (empty; default) "
+        "or the values of the row's parent (kept in RAM for the minority rows)",
+    )
+    p.add_argument(
         "--strategy",
         default="auto",
         help="auto | minority | 'not minority' | 'not majority' | all | a float (binary: "
@@ -440,6 +470,16 @@ _METHOD_OPTIONS = {
     "--density-exponent": ("density_exponent", ("kmeans",)),
 }
 _DEFAULT_K = {"kmeans": 2}
+
+
+def _column_list(text):
+    """``--passthrough`` text → a list of column names."""
+    names = [c.strip() for c in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of column names, e.g. id,timestamp"
+        )
+    return names
 
 
 def _auto_or_float(text):
@@ -565,32 +605,55 @@ def _output_format(path):
     )
 
 
-def open_source(path, target, chunksize, progress=False, sep=None, dtype=()):
+def open_source(
+    path,
+    target,
+    chunksize,
+    progress=False,
+    sep=None,
+    dtype=(),
+    passthrough=None,
+    passthrough_fill="null",
+):
     """A :class:`~streamsmote.sources.ChunkSource` over a CSV/TSV/Parquet file or directory.
 
-    ``sep`` (``--sep``) and ``dtype`` (``--dtype``, ``(column, type)`` pairs) apply to CSV."""
+    ``sep`` (``--sep``) and ``dtype`` (``--dtype``, ``(column, type)`` pairs) apply to CSV;
+    ``passthrough`` and ``passthrough_fill`` (``--passthrough``, ``--passthrough-fill``) to
+    both."""
     from .sources import read_csv, read_parquet
 
     fmt = _input_format(path)
     if not os.path.exists(path):
         raise CLIError(f"input file {path!r} does not exist")
+    passthrough_options = {"passthrough": passthrough, "passthrough_fill": passthrough_fill}
     if fmt == "parquet":
         if sep is not None or dtype:
             raise CLIError(
                 f"--sep and --dtype apply to CSV input; {path!r} is Parquet, whose columns "
                 "carry their own types"
             )
-        return read_parquet(path, target, batch_size=chunksize, progress=progress)
+        return read_parquet(
+            path, target, batch_size=chunksize, progress=progress, **passthrough_options
+        )
     if os.path.isdir(path):
         raise CLIError(f"input {path!r} is a directory; a CSV input must be a file")
     sep = _separator(sep) or ("\t" if fmt == "tsv" else ",")
     dtypes = dict(dtype)
-    src = read_csv(path, target, chunksize=chunksize, progress=progress, sep=sep, dtype=dtypes)
-    unknown = [c for c in dtypes if c != target and c not in src.columns]
+    src = read_csv(
+        path,
+        target,
+        chunksize=chunksize,
+        progress=progress,
+        sep=sep,
+        dtype=dtypes,
+        **passthrough_options,
+    )
+    known = [*src.columns, *src.passthrough, target]
+    unknown = [c for c in dtypes if c not in known]
     if unknown:
         raise CLIError(
             f"--dtype names column(s) {unknown} that {path!r} does not have; its columns are "
-            f"{[*src.columns, target]}"
+            f"{known}"
         )
     return src
 
@@ -604,6 +667,8 @@ def _open_input(args, progress=False):
         progress=progress,
         sep=args.sep,
         dtype=args.dtype,
+        passthrough=args.passthrough,
+        passthrough_fill=args.passthrough_fill,
     )
 
 
@@ -780,6 +845,7 @@ def cmd_resample(args):
         mark_synthetic=args.mark_synthetic,
         overwrite=args.overwrite,
         target=args.target,
+        provenance=args.provenance,
     )
     elapsed = time.perf_counter() - start
     print(f"{PROG} resample: {args.input} -> {written['path']}")
@@ -877,7 +943,8 @@ def inspect_source(src, k=5, strategy="auto", roles=None):
         ``rows``, ``features``, ``columns``, ``target``, ``class_counts``,
         ``imbalance_ratio``, ``synthetic`` (``{class: n_new}``), ``store_rows``,
         ``store_bytes``, ``graph_bytes``, ``memory_bytes``, ``too_small`` (classes with
-        synthetic rows but no more than k rows), ``categorical`` (``{column: levels}``).
+        synthetic rows but no more than k rows), ``categorical`` (``{column: levels}``),
+        ``passthrough`` (column names) and ``passthrough_fill``.
     """
     import numpy as np
 
@@ -929,6 +996,8 @@ def inspect_source(src, k=5, strategy="auto", roles=None):
         "too_small": [c for c in needed if counts[c] < k + 1],
         "k": k,
         "categorical": {name: coder.n_levels for name, (_, coder) in (coders or {}).items()},
+        "passthrough": list(src.passthrough),
+        "passthrough_fill": src.passthrough_fill,
     }
 
 
@@ -993,11 +1062,25 @@ def print_inspect(r, strategy_text, file=None):
     )
     print(f"input            {r['input']}", file=file)
     print(f"rows             {r['rows']:,}", file=file)
+    passthrough = r.get("passthrough") or []
     print(
-        f"columns          {r['features'] + 1} ({r['features']} features: {shown}; "
-        f"target {r['target']!r})",
+        f"columns          {r['features'] + 1 + len(passthrough)} ({r['features']} features: "
+        f"{shown}; target {r['target']!r}"
+        + (f"; {len(passthrough)} passthrough" if passthrough else "")
+        + ")",
         file=file,
     )
+    if passthrough:
+        fill = (
+            "the parent row's values on synthetic rows (kept in RAM for the stored rows)"
+            if r.get("passthrough_fill") == "parent"
+            else "empty on synthetic rows"
+        )
+        print(
+            f"passthrough      {', '.join(map(str, passthrough))}: copied with their rows, "
+            f"{fill} (--passthrough-fill)",
+            file=file,
+        )
     cats = r.get("categorical") or {}
     if cats:
         listed = ", ".join(f"{name} ({levels:,} levels)" for name, levels in cats.items())

@@ -39,7 +39,7 @@ from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
 from ._threads import run_rows
-from ._validation import ChunkChecker, _is_sparse, check_chunksize
+from ._validation import ChunkChecker, _is_sparse, check_chunksize, check_sample_weight
 from .neighbors import METHODS, kneighbors
 from .store import MinorityStore
 
@@ -203,7 +203,7 @@ class BaseSMOTE(_ParamsMixin):
 
     # ------------------------------------------------------------------ in memory
 
-    def fit_resample(self, X, y):
+    def fit_resample(self, X, y, sample_weight=None):
         """Resample an in-memory data set; a drop-in for imbalanced-learn's ``fit_resample``.
 
         Parameters
@@ -212,6 +212,12 @@ class BaseSMOTE(_ParamsMixin):
             Numeric features (dense).
         y : array-like or Series of shape (n_samples,)
             Class labels of any dtype.
+        sample_weight : array-like of shape (n_samples,) or float, optional
+            Weights of the rows, checked as scikit-learn checks them (finite, one per row,
+            not all zero). They do not change which rows are made; when given, the
+            resampled weights are returned too: each original row keeps its weight and a
+            synthetic row gets its parent row's (as imbalanced-learn's proposal to resample
+            sample weights, PR #463, returns them).
 
         Returns
         -------
@@ -222,16 +228,47 @@ class BaseSMOTE(_ParamsMixin):
             Labels, same container, name and dtype as ``y``. As in imbalanced-learn, lists
             come back as lists, a one-column DataFrame ``y`` as a DataFrame and a one-hot
             ``y`` one-hot.
+        sample_weight_resampled : ndarray of shape (n_samples_new,)
+            Only when ``sample_weight`` is given: the weights of the rows of
+            ``X_resampled`` (the parent's weight on a synthetic row; :attr:`provenance_`
+            names the parents).
 
         Raises
         ------
         ValueError
             Bad parameters, non-numeric or non-finite features, a length mismatch, a single
-            class, or a class with no more than ``k_neighbors`` rows.
+            class, or a class with no more than ``k_neighbors`` rows; ``sample_weight`` of
+            the wrong length, non-finite or all zero.
+
+        Notes
+        -----
+        imbalanced-learn's ``Pipeline`` never passes ``sample_weight`` to a sampler's
+        ``fit_resample`` (without metadata routing, ``step__sample_weight`` goes to the
+        step's ``fit``; with it, a sampler would have to request the weights), so inside a
+        pipeline ``fit_resample`` returns two arrays, as the pipeline expects. To weight the
+        synthetic rows, resample before the model: ``X_r, y_r, w_r = sampler.fit_resample(X,
+        y, sample_weight=w)``, then ``model.fit(X_r, y_r, sample_weight=w_r)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from streamsmote import SMOTE
+        >>> X = np.arange(16.0).reshape(8, 2)
+        >>> y = np.array([0, 0, 0, 0, 0, 0, 1, 1])
+        >>> w = np.array([1, 1, 1, 1, 1, 1, 2, 3])
+        >>> sm = SMOTE(k_neighbors=1, random_state=0)
+        >>> X_res, y_res, w_res = sm.fit_resample(X, y, sample_weight=w)
+        >>> sm.provenance_["parent"].tolist()  # of the four synthetic rows of class 1
+        [6, 7, 7, 6]
+        >>> w_res[8:].tolist()
+        [2.0, 3.0, 3.0, 2.0]
         """
         self._check_params()
         caller = CallerFormat(X, y)
         X, y = self._check_arrays(*caller.inputs())
+        weights = None
+        if sample_weight is not None:
+            weights = check_sample_weight(sample_weight, X.shape[0])
         layout = Layout(X, y, self._columns(X))
         values = layout.values(X)
         codes = layout.codes(X)
@@ -270,8 +307,13 @@ class BaseSMOTE(_ParamsMixin):
             start += n_c
         self.provenance_ = _provenance_frame(prov)
         if in_place:
-            return caller.restore(X_res, np.concatenate(parts_y))
-        return caller.restore(*concat(layout, parts_X, parts_y))
+            out = caller.restore(X_res, np.concatenate(parts_y))
+        else:
+            out = caller.restore(*concat(layout, parts_X, parts_y))
+        if weights is None:
+            return out
+        parents = self.provenance_["parent"].to_numpy()
+        return (*out, np.concatenate([weights, weights[parents]]))
 
     def _check_arrays(self, X, y):
         try:
@@ -329,7 +371,9 @@ class BaseSMOTE(_ParamsMixin):
         Yields
         ------
         Batch
-            ``(X_synthetic, y_synthetic)`` in the source's container.
+            ``(X_synthetic, y_synthetic)`` in the source's container; ``batch.provenance``
+            holds each row's parent, neighbour and gap (see :meth:`provenance`) and
+            ``batch.passthrough`` the source's passthrough columns (nulls or the parent's).
         """
         self._check_fitted()
         batch_size = check_chunksize(batch_size, "batch_size")
@@ -338,17 +382,29 @@ class BaseSMOTE(_ParamsMixin):
             model = self._models[c]
             model.rewind()
             while model.taken < model.n_new:
-                Xs, _ = self._synthesize(c, batch_size, start=start)
-                n = len(Xs)
-                yield Batch(
-                    Xs,
-                    self._layout.make_y(c, n, start),
-                    np.ones(n, dtype=bool),
-                )
-                start += n
+                Xs, prov = self._synthesize(c, batch_size, start=start)
+                yield self._synthetic_batch(c, Xs, prov, start)
+                start += len(Xs)
+
+    def _synthetic_batch(self, c, Xs, prov, start):
+        """A :class:`Batch` of synthetic rows of class ``c`` numbered from ``start``, with
+        their provenance and passthrough columns."""
+        n = len(Xs)
+        _, parents, neighbors, gaps = prov
+        pt = getattr(self, "_passthrough", None)
+        return Batch(
+            Xs,
+            self._layout.make_y(c, n, start),
+            np.ones(n, dtype=bool),
+            provenance=(parents, neighbors, gaps),
+            passthrough=None if pt is None else pt.synthetic(c, parents, start),
+        )
 
     def provenance(self, batch_size=DEFAULT_BATCH):
         """Yield the provenance of the synthetic rows in :meth:`generate` order.
+
+        The same columns reach files as ``parent_row``, ``neighbor_row`` and ``gap``
+        (``write_parquet(..., provenance=True)``, ``streamsmote resample --provenance``).
 
         Parameters
         ----------
@@ -360,6 +416,25 @@ class BaseSMOTE(_ParamsMixin):
         DataFrame
             Columns ``class``, ``parent``, ``neighbor`` (global input row numbers) and
             ``gap``, one row per synthetic row.
+
+        Notes
+        -----
+        For every variant with numeric columns, a synthetic row's numeric features are
+        ``X[parent] + gap * (X[neighbor] - X[parent])``, computed in float64 and cast to the
+        column's dtype (integer columns rounded). What differs:
+
+        * SMOTE, ADASYN, KMeans-SMOTE, Borderline-1: ``neighbor`` is one of the parent's
+          ``k_neighbors`` nearest rows of its class, ``gap`` in [0, 1);
+        * Borderline-2: ``neighbor`` may be a row of another class; the gap then includes
+          the ``uniform(0, 0.5)`` scale, so it lies in [0, 0.5);
+        * SVM-SMOTE: ``parent`` is a support vector; ``gap`` is negative, in
+          ``(-out_step, 0]``, when it extrapolates away from the neighbour;
+        * SMOTE-NC: the numeric columns follow the formula; each categorical column holds
+          the most frequent category among the parent's ``k_neighbors`` nearest rows (not
+          ``neighbor``'s own category);
+        * SMOTE-N: no interpolation: ``neighbor`` is -1 and ``gap`` NaN (null in files); each
+          column holds the most frequent category among the parent's ``k_neighbors + 1``
+          nearest rows under the value difference metric, the parent included.
         """
         self._check_fitted()
         for c in self._needed():
@@ -415,8 +490,9 @@ class BaseSMOTE(_ParamsMixin):
             raise ValueError(f"order must be one of {ORDERS}; got {order!r}.")
         src = self._source(source, None, progress)
         if order == "append":
-            for X, y in self._scan(src, class_counts):
-                yield Batch(X, y, np.zeros(len(y), dtype=bool))
+            for chunk in self._scan(src, class_counts):
+                X, y = chunk
+                yield Batch(X, y, np.zeros(len(y), dtype=bool), passthrough=self._extra(chunk))
             size = batch_size or getattr(src, "chunksize", None) or DEFAULT_BATCH
             yield from self.generate(size)
             return
@@ -446,31 +522,43 @@ class BaseSMOTE(_ParamsMixin):
             start += self._models[c].n_new
         seed = _seed_of(self.random_state)
         seen = 0
-        for i, (X, y) in enumerate(src):
+        for i, chunk in enumerate(src):
+            X, y = chunk
             seen += len(y)
-            parts_X, parts_y = [X], [y]
+            parts = [Batch(X, y, passthrough=self._extra(chunk))]
             for c in needed:
                 model = self._models[c]
                 due = model.n_new * min(seen, total) // total - model.taken
                 if due > 0:
                     s = first[c] + model.taken
-                    Xs, _ = self._synthesize(c, due, start=s)
-                    parts_X.append(Xs)
-                    parts_y.append(self._layout.make_y(c, len(Xs), s))
-            Xb, yb = concat(self._layout, parts_X, parts_y)
+                    Xs, prov = self._synthesize(c, due, start=s)
+                    parts.append(self._synthetic_batch(c, Xs, prov, s))
+            Xb, yb = concat(self._layout, [p.X for p in parts], [p.y for p in parts])
             mark = np.zeros(len(yb), dtype=bool)
             mark[len(y) :] = True
+            prov = _provenance_columns(parts)
+            extra = parts[0].passthrough
+            if extra is not None:
+                extra = pd.concat([p.passthrough for p in parts], ignore_index=True)
             if shuffle:
                 perm = np.random.default_rng([seed, i]).permutation(len(yb))
                 Xb = Xb.iloc[perm] if self._layout.kind == "pandas" else Xb[perm]
                 yb = yb.iloc[perm] if self._layout.kind == "pandas" else yb[perm]
                 mark = mark[perm]
-            yield Batch(Xb, yb, mark)
+                prov = tuple(a[perm] for a in prov)
+                extra = None if extra is None else extra.iloc[perm].reset_index(drop=True)
+            yield Batch(Xb, yb, mark, provenance=prov, passthrough=extra)
         if seen != total:
             raise RuntimeError(
                 f"The source yielded {seen} rows on the emit pass but {total} on the fit pass; "
                 "it changed between the two passes of order='interleave'."
             )
+
+    def _extra(self, chunk):
+        """The passthrough columns of an original chunk, as written (None without)."""
+        extra = getattr(chunk, "passthrough", None)
+        pt = getattr(self, "_passthrough", None)
+        return None if extra is None or pt is None else pt.originals(extra)
 
     # ------------------------------------------------------------------ the flow
 
@@ -498,17 +586,23 @@ class BaseSMOTE(_ParamsMixin):
     def _scan(self, src, class_counts):
         """One pass over ``src``: yield its chunks while counting classes and storing rows;
         at the end, plan, fetch any class the store guessed wrong, and build the graphs."""
+        from ._passthrough import Passthrough
+
         counts = {}
         store = None
         layout = None
         n = 0
         keep = None
+        self._passthrough = Passthrough(src.passthrough_fill) if src.passthrough else None
+        # "parent" fill: the store keeps the passthrough values of the rows it keeps
+        self._keep_side = bool(src.passthrough) and src.passthrough_fill == "parent"
         if class_counts is not None:
             keep = [
                 c for c, m in _strategy.plan(self.sampling_strategy, class_counts).items() if m > 0
             ]
         try:
-            for X, y in src:
+            for chunk in src:
+                X, y = chunk
                 if layout is None:
                     layout = Layout(X, y, self._columns(X))
                     # Under string and float strategies the final majority never gets
@@ -526,9 +620,12 @@ class BaseSMOTE(_ParamsMixin):
                 for c, m in _strategy.class_counts(labels).items():
                     counts[c] = counts.get(c, 0) + m
                 store.count(counts)
-                _store_chunk(store, layout, X, labels, n)
+                extra = getattr(chunk, "passthrough", None)
+                if self._passthrough is not None and self._passthrough.template is None:
+                    self._passthrough.originals(extra.iloc[:0])  # the dtypes, for generate()
+                _store_chunk(store, layout, X, labels, n, extra if self._keep_side else None)
                 n += len(labels)
-                yield X, y
+                yield chunk
             if layout is None:
                 raise ValueError(f"{src!r} yielded no rows; there is nothing to resample.")
             if class_counts is not None and {k: int(v) for k, v in class_counts.items()} != counts:
@@ -536,12 +633,15 @@ class BaseSMOTE(_ParamsMixin):
                     f"class_counts={class_counts} does not match the source, which holds "
                     f"{counts}. Pass the exact counts, or leave class_counts out."
                 )
-            self._set_fit_info(layout, n)
+            self._set_fit_info(layout, n, self._passthrough)
             self._plan(counts)
             missing = [c for c in self._needed() if c in store.dropped]
             if missing:
                 self._reread(src, store, missing)
             data = {c: ClassRows(*store.finish(c)) for c in self._needed()}
+            if self._keep_side:
+                for c, d in data.items():
+                    self._passthrough.keep(c, d.rows, store.side(c))
             if self._whole_data_neighbors()[0]:
                 data = self._with_context(data, self._context_pass(src))
             self._build(data)
@@ -600,20 +700,24 @@ class BaseSMOTE(_ParamsMixin):
         again = MinorityStore(store.fields, store.memory_limit, keep=missing)
         try:
             n = 0
-            for X, y in src:
+            for chunk in src:
+                X, y = chunk
                 labels = self._layout.labels(y)
-                _store_chunk(again, self._layout, X, labels, n)
+                side = getattr(chunk, "passthrough", None) if self._keep_side else None
+                _store_chunk(again, self._layout, X, labels, n, side)
                 n += len(labels)
         except BaseException:
             again.close()  # and its spill folder
             raise
         store.adopt(again, missing)  # store.close() then removes again's spill folder too
 
-    def _set_fit_info(self, layout, n_rows):
-        """Layout, row count and the scikit-learn fitted attributes of the data just seen
+    def _set_fit_info(self, layout, n_rows, passthrough=None):
+        """Layout, row count, passthrough columns (:class:`~streamsmote._passthrough.
+        Passthrough` or None) and the scikit-learn fitted attributes of the data just seen
         (one place for in-memory, streaming and Dask fits)."""
         self._layout = layout
         self._n_rows = n_rows
+        self._passthrough = passthrough
         self.n_features_in_ = layout.n_features
         if layout.kind == "pandas" and all(isinstance(c, str) for c in layout.columns):
             self.feature_names_in_ = np.asarray(layout.columns, dtype=object)
@@ -864,14 +968,18 @@ def _fields(layout):
     return [(layout.n_numeric, layout.work_dtype), (layout.categorical.size, np.int32)]
 
 
-def _store_chunk(store, layout, X, labels, offset):
-    """Hand a chunk's rows to the store, converting only the rows it keeps."""
+def _store_chunk(store, layout, X, labels, offset, side=None):
+    """Hand a chunk's rows (and their passthrough columns ``side``, for a parent fill) to the
+    store, converting only the rows it keeps."""
     rows = store.wanted(labels)
     if rows is None or rows.size > 0.5 * len(labels):
-        store.add((layout.values(X), layout.codes(X)), labels, offset)
+        store.add((layout.values(X), layout.codes(X)), labels, offset, side=side)
     elif rows.size:
         part = X.iloc[rows] if layout.kind == "pandas" else X[rows]
-        store.add((layout.values(part), layout.codes(part)), labels[rows], offset, rows=rows)
+        side = None if side is None else side.iloc[rows]
+        store.add(
+            (layout.values(part), layout.codes(part)), labels[rows], offset, rows=rows, side=side
+        )
 
 
 def _seed_of(random_state):
@@ -882,6 +990,23 @@ def _seed_of(random_state):
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(2**31))
     return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def _provenance_columns(batches):
+    """``(parent, neighbor, gap)`` over the rows of ``batches``: their ``provenance``, or
+    ``-1, -1, NaN`` for a batch of original rows."""
+    parents, neighbors, gaps = [], [], []
+    for b in batches:
+        if b.provenance is None:
+            n = len(b.y)
+            parents.append(np.full(n, -1, np.int64))
+            neighbors.append(np.full(n, -1, np.int64))
+            gaps.append(np.full(n, np.nan))
+        else:
+            parents.append(np.asarray(b.provenance[0], np.int64))
+            neighbors.append(np.asarray(b.provenance[1], np.int64))
+            gaps.append(np.asarray(b.provenance[2], np.float64))
+    return np.concatenate(parents), np.concatenate(neighbors), np.concatenate(gaps)
 
 
 def _provenance_frame(parts):

@@ -37,16 +37,45 @@ def _import_pyarrow():
 # ---------------------------------------------------------------------------------------------
 
 
+PROVENANCE_COLUMNS = ("parent_row", "neighbor_row", "gap")
+
+
+def _provenance_names(provenance):
+    """The three provenance column names of ``provenance=`` (True: the defaults), or None."""
+    if provenance is None or provenance is False:
+        return None
+    if provenance is True:
+        return PROVENANCE_COLUMNS
+    names = provenance if isinstance(provenance, list | tuple) else None
+    if names is None or len(names) != 3 or not all(isinstance(c, str) for c in names):
+        raise ValueError(
+            f"provenance must be True, False or three column names (parent, neighbour, gap), "
+            f"e.g. {PROVENANCE_COLUMNS}; got {provenance!r}."
+        )
+    if len(set(names)) != 3:
+        raise ValueError(f"provenance names {list(names)} must be three different names.")
+    return tuple(names)
+
+
+def _nullable_rows(values):
+    """Row numbers with ``-1`` for none → pandas ``Int64`` with nulls there."""
+    values = np.asarray(values, dtype=np.int64)
+    missing = values < 0
+    return pd.arrays.IntegerArray(np.where(missing, 0, values), missing)
+
+
 class _Framer:
     """Turns ``(X, y)`` batches into DataFrames with the target (and mark) columns restored.
 
     The target column name is fixed by the first batch: the Series name of y, else the
-    ``target`` argument, else ``"target"``.
+    ``target`` argument, else ``"target"``. A batch's ``passthrough`` columns come first;
+    with ``provenance`` the parent, neighbour and gap columns come last.
     """
 
-    def __init__(self, target, mark_synthetic):
+    def __init__(self, target, mark_synthetic, provenance=False):
         self.target = target
         self.mark = mark_synthetic
+        self.provenance = _provenance_names(provenance)
         self.columns = None
         self.rows = 0
         self.synthetic_rows = 0
@@ -73,17 +102,19 @@ class _Framer:
                 f"batch {self.batches}: X has {n} rows but y has {len(y)}; each batch needs "
                 "one label per row."
             )
+        passthrough = getattr(batch, "passthrough", None)
         if self.columns is None:
             name = y.name if isinstance(y, pd.Series) and y.name is not None else None
             self.target = name if name is not None else (self.target or "target")
-            extra = [self.target] + ([self.mark] if self.mark else [])
-            clash = [c for c in extra if c in df.columns]
-            if clash or (self.mark is not None and self.mark == self.target):
+            self._check_names(df, passthrough)
+        if passthrough is not None:
+            if len(passthrough) != n:
                 raise ValueError(
-                    f"column name {clash or [self.mark]} is used twice (features, target "
-                    f"{self.target!r}, mark_synthetic {self.mark!r}); pass target= or "
-                    "mark_synthetic= a name that is not a feature column."
+                    f"batch {self.batches}: .passthrough has {len(passthrough)} rows but the "
+                    f"batch has {n}; it needs one row per row."
                 )
+            for i, name in enumerate(passthrough.columns):
+                df.insert(i, name, passthrough[name].array)
         df[self.target] = y.array if isinstance(y, pd.Series) else np.asarray(y)
         if self.mark is not None:
             synthetic = getattr(batch, "synthetic", None)
@@ -100,6 +131,9 @@ class _Framer:
             self.synthetic_rows += int(flags.sum())
         elif getattr(batch, "synthetic", None) is not None:
             self.synthetic_rows += int(np.count_nonzero(batch.synthetic))
+        if self.provenance is not None:
+            for name, values in zip(self.provenance, self._provenance(batch, n), strict=True):
+                df[name] = values
         if self.columns is None:
             self.columns = list(df.columns)
         elif list(df.columns) != self.columns:
@@ -112,6 +146,50 @@ class _Framer:
         self.rows += n
         self.batches += 1
         return df
+
+    def _check_names(self, df, passthrough):
+        """One name per column: features, passthrough, target, mark, provenance (first
+        batch)."""
+        roles = [(c, "feature") for c in df.columns]
+        roles += [(c, "passthrough") for c in (() if passthrough is None else passthrough.columns)]
+        roles.append((self.target, "target"))
+        if self.mark is not None:
+            roles.append((self.mark, "mark_synthetic"))
+        roles += [(c, "provenance") for c in self.provenance or ()]
+        seen = {}
+        for name, role in roles:
+            if name in seen:
+                fix = {
+                    "provenance": "pass provenance=(parent, neighbour, gap) names that are "
+                    "free, or rename the input column",
+                    "mark_synthetic": "pass mark_synthetic= a name that is not taken",
+                    "target": "pass target= a name that is not taken",
+                }.get(role, "rename one of the input columns")
+                raise ValueError(
+                    f"column name {name!r} is used twice ({seen[name]} and {role} column); {fix}."
+                )
+            seen[name] = role
+
+    def _provenance(self, batch, n):
+        """The parent, neighbour (nullable Int64) and gap (float, NaN) columns of a batch:
+        null on original rows."""
+        prov = getattr(batch, "provenance", None)
+        if prov is None:
+            synthetic = getattr(batch, "synthetic", None)
+            if synthetic is not None and np.any(synthetic):
+                raise ValueError(
+                    f"batch {self.batches} has synthetic rows but no .provenance to write; "
+                    "pass the batches of resample_chunks() or generate() (streamsmote.Batch), "
+                    "or leave provenance out."
+                )
+            prov = (np.full(n, -1), np.full(n, -1), np.full(n, np.nan))
+        parent, neighbor, gap = prov
+        if not (len(parent) == len(neighbor) == len(gap) == n):
+            raise ValueError(
+                f"batch {self.batches}: .provenance has {len(parent)} rows but the batch has "
+                f"{n}; it needs one (parent, neighbor, gap) per row."
+            )
+        return _nullable_rows(parent), _nullable_rows(neighbor), np.asarray(gap, np.float64)
 
     def summary(self, path):
         return {
@@ -229,7 +307,7 @@ def _discard(tmp):
 # ---------------------------------------------------------------------------------------------
 
 
-def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
+def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, provenance=False):
     """Write a stream of ``(X, y)`` batches to one CSV file, atomically.
 
     Parameters
@@ -247,6 +325,12 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
         Replace an existing file. If False and ``path`` exists, raise before writing.
     target : str, optional
         Name of the label column when y is not a named Series (default ``"target"``).
+    provenance : bool or tuple of 3 str, default=False
+        Add the columns ``parent_row``, ``neighbor_row`` (global input row numbers, nullable
+        integers) and ``gap`` (float) from ``batch.provenance``, null on original rows, so
+        that a synthetic row's numeric features are
+        ``X[parent_row] + gap * (X[neighbor_row] - X[parent_row])``; a tuple renames them.
+        See :meth:`streamsmote.SMOTE.provenance` for what they mean for each variant.
 
     Returns
     -------
@@ -258,7 +342,8 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     FileExistsError
         If ``path`` exists and ``overwrite=False``.
     ValueError
-        If a batch is malformed or its columns differ from the first batch's.
+        If a batch is malformed or its columns differ from the first batch's, or a column
+        name is taken twice (e.g. an input column called ``gap`` with ``provenance=True``).
 
     Notes
     -----
@@ -270,6 +355,10 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     symbolic link, the file it points to is replaced and the link kept. Temporary files of
     ``path`` whose process no longer runs (killed by SIGKILL) are removed, with a warning.
     With no batches at all the file is empty.
+
+    Columns, in order: a batch's ``passthrough`` columns, the features, the target, the
+    mark, the provenance columns. Nulls are empty fields: read the file back with
+    ``dtype={"parent_row": "Int64", "neighbor_row": "Int64"}`` to get integers.
 
     Examples
     --------
@@ -284,8 +373,8 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     1.0,0,False
     2.0,1,True
     """
+    framer = _Framer(target, mark_synthetic, provenance)
     path, dest, tmp = _prepare(path, overwrite)
-    framer = _Framer(target, mark_synthetic)
     try:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
             for batch in chunks:
@@ -301,7 +390,13 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
 
 
 def write_parquet(
-    chunks, path, mark_synthetic=None, overwrite=True, target=None, compression="snappy"
+    chunks,
+    path,
+    mark_synthetic=None,
+    overwrite=True,
+    target=None,
+    compression="snappy",
+    provenance=False,
 ):
     """Write a stream of ``(X, y)`` batches to one Parquet file, atomically.
 
@@ -319,6 +414,12 @@ def write_parquet(
         Name of the label column when y is not a named Series (default ``"target"``).
     compression : str, default="snappy"
         Parquet codec passed to :class:`pyarrow.parquet.ParquetWriter`.
+    provenance : bool or tuple of 3 str, default=False
+        Add the columns ``parent_row``, ``neighbor_row`` (global input row numbers, int64 with
+        nulls) and ``gap`` (float) from ``batch.provenance``, null on original rows, so
+        that a synthetic row's numeric features are
+        ``X[parent_row] + gap * (X[neighbor_row] - X[parent_row])``; a tuple renames them.
+        See :meth:`streamsmote.SMOTE.provenance` for what they mean for each variant.
 
     Returns
     -------
@@ -332,8 +433,8 @@ def write_parquet(
     FileExistsError
         If ``path`` exists and ``overwrite=False``.
     ValueError
-        If ``chunks`` is empty (a Parquet file needs a schema), a batch is malformed, or a
-        batch cannot be cast to the first batch's schema.
+        If ``chunks`` is empty (a Parquet file needs a schema), a batch is malformed, a
+        batch cannot be cast to the first batch's schema, or a column name is taken twice.
 
     Notes
     -----
@@ -353,8 +454,8 @@ def write_parquet(
     [0, 1, 1]
     """
     pa, pq = _import_pyarrow()
+    framer = _Framer(target, mark_synthetic, provenance)
     path, dest, tmp = _prepare(path, overwrite)
-    framer = _Framer(target, mark_synthetic)
     writer = None
     try:
         for batch in chunks:

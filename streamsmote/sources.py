@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._batch import Batch
 from ._validation import (
     ChunkChecker,
     check_chunksize,
@@ -86,6 +87,15 @@ class ChunkSource:
     dtype_hint : str, optional
         Advice appended to dtype-change errors, formatted with ``column`` and ``dtype``
         (see :class:`~streamsmote._validation.ChunkChecker`).
+    passthrough : list of str, optional
+        Columns that are neither features nor target (ids, timestamps, weights): split off
+        every DataFrame chunk and carried with its rows (``chunk.passthrough``), never seen
+        by the sampler's features.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What the passthrough columns hold on synthetic rows: nulls (integer and boolean
+        columns then become pandas' nullable ``Int64``/``boolean`` in every batch, so that
+        a file has one schema), or the values of the synthetic row's parent row (the
+        sampler then keeps them for the stored minority rows, in RAM).
 
     Attributes
     ----------
@@ -102,6 +112,9 @@ class ChunkSource:
         Feature column names (None for ndarray chunks or while unknown).
     n_features : int or None
         Number of feature columns, once known.
+    passthrough : list of str
+        The passthrough columns (empty when there are none).
+    passthrough_fill : {"null", "parent"}
 
     Examples
     --------
@@ -128,6 +141,8 @@ class ChunkSource:
         reiterable=True,
         progress=False,
         dtype_hint=None,
+        passthrough=None,
+        passthrough_fill="null",
     ):
         if progress:
             _import_tqdm()  # fail now rather than at the first iteration
@@ -145,6 +160,8 @@ class ChunkSource:
         self._consumed = False
         # set by a sampler: callable(first X) -> mask of categorical columns (ChunkChecker)
         self.categorical = None
+        self.passthrough = list(passthrough or ())
+        self.passthrough_fill = check_passthrough_fill(passthrough_fill)
 
     def __repr__(self):
         return (
@@ -175,10 +192,20 @@ class ChunkSource:
                 tqdm = _import_tqdm()
                 desc = self.name.split("(", 1)[0]
                 bar = tqdm(total=self.n_rows, unit="rows", desc=desc, file=sys.stderr)
-            for X, y, where in chunks:
+            extras = _PassthroughChecker(self.passthrough, self.name, self._dtype_hint)
+            for item in chunks:
+                # a reader yields (X, y, where), or (X, y, where, passthrough frame) when the
+                # passthrough columns come apart from X (from_arrays with a DataFrame of them)
+                X, y, where = item[:3]
+                extra = item[3] if len(item) > 3 else None
+                if self.passthrough and extra is None:
+                    X, extra = extras.split(X, checker.chunk_index, where)
                 checked = checker.check(X, y, where=where)
                 if checked is None:
                     continue
+                if extra is not None:
+                    extra = extras.check(extra, checked[0], checker.chunk_index - 1, where)
+                    checked = Batch(*checked, passthrough=extra)
                 if self.kind is None:
                     self.kind = checker.kind
                 if self.n_features is None:
@@ -199,11 +226,114 @@ class ChunkSource:
 
 
 # ---------------------------------------------------------------------------------------------
+# Passthrough columns
+# ---------------------------------------------------------------------------------------------
+
+PASSTHROUGH_FILLS = ("null", "parent")
+
+
+def check_passthrough_fill(fill):
+    """``fill`` if it is one of :data:`PASSTHROUGH_FILLS`, else a ValueError saying so."""
+    if not isinstance(fill, str) or fill not in PASSTHROUGH_FILLS:
+        raise ValueError(
+            f"passthrough_fill must be one of {PASSTHROUGH_FILLS} (what the passthrough "
+            f"columns hold on synthetic rows); got {fill!r}."
+        )
+    return fill
+
+
+def check_passthrough(passthrough, columns, target, where):
+    """The passthrough column names as a list, checked against the ``columns`` of the data
+    (the target included): a list of distinct names of columns other than the target."""
+    if passthrough is None:
+        return []
+    if isinstance(passthrough, str) or not hasattr(passthrough, "__iter__"):
+        raise TypeError(
+            f"passthrough must be a list of column names; got {passthrough!r}. Pass e.g. "
+            f"passthrough=[{passthrough!r}]."
+        )
+    names = list(passthrough)
+    twice = sorted({str(c) for c in names if names.count(c) > 1})
+    if twice:
+        raise ValueError(f"passthrough names column(s) {twice} more than once; name each once.")
+    if target is not None and target in names:
+        raise ValueError(
+            f"passthrough names the target column {target!r}; the target is written in any "
+            "case. Leave it out of passthrough."
+        )
+    if columns is not None:
+        missing = [c for c in names if c not in list(columns)]
+        if missing:
+            raise ValueError(
+                f"passthrough names column(s) {missing} that are not in {where}; its columns "
+                f"are {list(columns)}."
+            )
+    return names
+
+
+class _PassthroughChecker:
+    """Splits the passthrough columns off each DataFrame chunk and checks that every chunk's
+    passthrough columns have the first chunk's dtypes (a file gets one schema)."""
+
+    def __init__(self, names, source, dtype_hint):
+        self.names = names
+        self.source = source
+        self.dtype_hint = dtype_hint
+        self.dtypes = None
+
+    def _loc(self, index, where):
+        return f"chunk {index} of {self.source}" + (f" ({where})" if where else "")
+
+    def split(self, X, index, where):
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                f"{self._loc(index, where)}: passthrough={self.names} needs DataFrame chunks to "
+                f"take the columns from; got {type(X).__name__}. Pass the passthrough columns "
+                "as a DataFrame to from_arrays(X, y, passthrough=frame)."
+            )
+        missing = [c for c in self.names if c not in X.columns]
+        if missing:
+            raise ValueError(
+                f"{self._loc(index, where)} lacks passthrough column(s) {missing}; its columns "
+                f"are {list(X.columns)}. Every chunk needs the passthrough columns."
+            )
+        return X.drop(columns=self.names), X[self.names]
+
+    def check(self, extra, X, index, where):
+        if len(extra) != X.shape[0]:
+            raise ValueError(
+                f"{self._loc(index, where)}: the passthrough columns have {len(extra)} rows but "
+                f"X has {X.shape[0]}; pass one passthrough row per row."
+            )
+        dtypes = list(extra.dtypes)
+        if self.dtypes is None:
+            self.dtypes = dtypes
+        elif dtypes != self.dtypes:
+            column, was, now = next(
+                (c, a, b)
+                for c, a, b in zip(extra.columns, self.dtypes, dtypes, strict=True)
+                if a != b
+            )
+            hint = (
+                " " + self.dtype_hint.format(column=column, dtype=str(was))
+                if self.dtype_hint
+                else ""
+            )
+            raise ValueError(
+                f"{self._loc(index, where)}: passthrough column {column!r} has dtype {now} but "
+                f"{was} in chunk 0; every chunk must give it one dtype.{hint}"
+            )
+        if isinstance(X, pd.DataFrame) and not extra.index.equals(X.index):
+            extra = extra.set_axis(X.index)
+        return extra
+
+
+# ---------------------------------------------------------------------------------------------
 # In-memory arrays
 # ---------------------------------------------------------------------------------------------
 
 
-def _iter_arrays(X, y, chunksize):
+def _iter_arrays(X, y, chunksize, extra=None):
     n = X.shape[0]
     frame = isinstance(X, pd.DataFrame)
     for start in range(0, n, chunksize):
@@ -218,10 +348,15 @@ def _iter_arrays(X, y, chunksize):
             # np.array copies only this slice, also from a read-only memmap.
             Xc = np.array(X[start:stop])
             yc = np.array(y[start:stop])
-        yield Xc, yc, None
+        if extra is None:
+            yield Xc, yc, None
+        else:
+            yield Xc, yc, None, extra.iloc[start:stop]
 
 
-def from_arrays(X, y, chunksize=100_000, *, progress=False):
+def from_arrays(
+    X, y, chunksize=100_000, *, progress=False, passthrough=None, passthrough_fill="null"
+):
     """Stream in-memory (or memory-mapped) arrays in chunks of ``chunksize`` rows.
 
     Parameters
@@ -235,6 +370,12 @@ def from_arrays(X, y, chunksize=100_000, *, progress=False):
         Rows per chunk; the last chunk may be shorter.
     progress : bool, default=False
         Show a tqdm progress bar (total = ``len(X)``) on stderr while iterating.
+    passthrough : list of str or DataFrame, optional
+        Columns that travel with the rows without being features: names of columns of a
+        DataFrame ``X``, or a DataFrame of ``len(X)`` rows holding them (for any ``X``).
+        Each chunk then carries them as ``chunk.passthrough``.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows (see :class:`ChunkSource`).
 
     Returns
     -------
@@ -291,8 +432,30 @@ def from_arrays(X, y, chunksize=100_000, *, progress=False):
         raise ValueError(
             f"from_arrays: X has {X.shape[0]} rows but y has {len(y)}; pass one label per row."
         )
+    extra = None
+    if isinstance(passthrough, pd.DataFrame):
+        extra, passthrough = passthrough, list(passthrough.columns)
+        check_passthrough(passthrough, None, target, "from_arrays")
+        if len(extra) != X.shape[0]:
+            raise ValueError(
+                f"from_arrays: X has {X.shape[0]} rows but the passthrough DataFrame has "
+                f"{len(extra)}; pass one passthrough row per row of X."
+            )
+        if columns is not None and set(passthrough) & set(columns):
+            raise ValueError(
+                f"from_arrays: passthrough columns {sorted(set(passthrough) & set(columns))} are "
+                "also columns of X; drop them from X or pass their names as passthrough=[...]."
+            )
+    elif passthrough is not None:
+        if columns is None:
+            raise TypeError(
+                "from_arrays: passthrough=[names] takes the columns from a DataFrame X, but X "
+                "is an ndarray; pass the passthrough columns as a DataFrame instead."
+            )
+        passthrough = check_passthrough(passthrough, columns, target, "X")
+        columns = [c for c in columns if c not in passthrough]
     return ChunkSource(
-        functools.partial(_iter_arrays, X, y, chunksize),
+        functools.partial(_iter_arrays, X, y, chunksize, extra),
         name=f"from_arrays({what}, chunksize={chunksize})",
         kind=kind,
         n_rows=int(X.shape[0]),
@@ -300,6 +463,8 @@ def from_arrays(X, y, chunksize=100_000, *, progress=False):
         columns=columns,
         chunksize=chunksize,
         progress=progress,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
     )
 
 
@@ -361,7 +526,15 @@ def _iter_csv(path, target, chunksize, kwargs):
         raise _csv_read_error(path, exc) from exc
 
 
-def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
+def read_csv(
+    path,
+    target,
+    chunksize=100_000,
+    progress=False,
+    passthrough=None,
+    passthrough_fill="null",
+    **pandas_kwargs,
+):
     """Stream a CSV file in chunks with pandas' chunked reader; never reads the whole file.
 
     Parameters
@@ -374,6 +547,11 @@ def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
         Rows per chunk.
     progress : bool, default=False
         Show a tqdm progress bar over rows on stderr (total unknown on the first pass).
+    passthrough : list of str, optional
+        Columns that are neither features nor target (ids, timestamps, sample weights):
+        carried with their rows as ``chunk.passthrough``, never used as features.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows (see :class:`ChunkSource`).
     **pandas_kwargs
         Passed to :func:`pandas.read_csv` (e.g. ``sep``, ``dtype``, ``usecols``).
 
@@ -423,7 +601,8 @@ def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
         check_unique_columns(_csv_header(path, pandas_kwargs), where=f"input {where}")
     header = pd.read_csv(path, **{**pandas_kwargs, "nrows": 0})
     check_target_column(header.columns, target, where=where)
-    columns = [c for c in header.columns if c != target]
+    passthrough = check_passthrough(passthrough, header.columns, target, f"input {where}")
+    columns = [c for c in header.columns if c != target and c not in passthrough]
     return ChunkSource(
         functools.partial(_iter_csv, path, target, chunksize, dict(pandas_kwargs)),
         name=f"read_csv({os.fspath(path)!r}, target={target!r}, chunksize={chunksize})",
@@ -434,6 +613,8 @@ def read_csv(path, target, chunksize=100_000, progress=False, **pandas_kwargs):
         chunksize=chunksize,
         progress=progress,
         dtype_hint=_CSV_DTYPE_HINT,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
     )
 
 
@@ -507,7 +688,15 @@ def _iter_parquet(files, read_columns, target, batch_size):
             raise _parquet_error(f, files, exc) from exc
 
 
-def read_parquet(path, target, batch_size=100_000, columns=None, progress=False):
+def read_parquet(
+    path,
+    target,
+    batch_size=100_000,
+    columns=None,
+    progress=False,
+    passthrough=None,
+    passthrough_fill="null",
+):
     """Stream a Parquet file, or a directory of part files, in record batches.
 
     Reads with ``pyarrow.parquet.ParquetFile(...).iter_batches``; part files (``*.parquet``
@@ -527,6 +716,12 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
         except the target (and a stored pandas index).
     progress : bool, default=False
         Show a tqdm progress bar over rows (total from the file metadata) on stderr.
+    passthrough : list of str, optional
+        Columns that are neither features nor target (ids, timestamps, sample weights):
+        read beside the features, carried with their rows as ``chunk.passthrough``, never
+        used as features.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows (see :class:`ChunkSource`).
 
     Returns
     -------
@@ -572,8 +767,9 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
             check_unique_columns(names, where=_parquet_name(f, files))
             if features is None:
                 check_target_column(names, target, where=repr(f))
+                passthrough = check_passthrough(passthrough, names, target, f"input {f!r}")
                 if columns is None:
-                    skip = _pandas_index_columns(pf.schema_arrow) | {target}
+                    skip = _pandas_index_columns(pf.schema_arrow) | {target, *passthrough}
                     features = [c for c in names if c not in skip]
                 else:
                     missing = [c for c in columns if c not in names]
@@ -582,8 +778,8 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
                             f"read_parquet: columns {missing} not found in {f!r}; available "
                             f"columns: {names}. Pass columns= a subset of these."
                         )
-                    features = [c for c in columns if c != target]
-                read_columns = features + [target]
+                    features = [c for c in columns if c != target and c not in passthrough]
+                read_columns = features + passthrough + [target]
                 first = f
             else:
                 missing = [c for c in read_columns if c not in names]
@@ -612,6 +808,8 @@ def read_parquet(path, target, batch_size=100_000, columns=None, progress=False)
         columns=features,
         chunksize=batch_size,
         progress=progress,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
     )
 
 
@@ -641,7 +839,9 @@ def _iter_user_chunks(make, target):
             )
 
 
-def from_chunks(factory, target=None, progress=False, n_rows=None):
+def from_chunks(
+    factory, target=None, progress=False, n_rows=None, passthrough=None, passthrough_fill="null"
+):
     """Wrap user-made chunks: ``(X, y)`` pairs or DataFrames holding the target column.
 
     Parameters
@@ -656,6 +856,11 @@ def from_chunks(factory, target=None, progress=False, n_rows=None):
         Show a tqdm progress bar over rows on stderr.
     n_rows : int, optional
         Total rows, if known (used as the progress bar total).
+    passthrough : list of str, optional
+        Columns of the DataFrame chunks that are neither features nor target: carried with
+        their rows as ``chunk.passthrough``, never used as features.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows (see :class:`ChunkSource`).
 
     Returns
     -------
@@ -702,6 +907,7 @@ def from_chunks(factory, target=None, progress=False, n_rows=None):
         else:
             make, reiterable = functools.partial(iter, factory), True
             what = f"<{type(factory).__name__}>"
+    passthrough = check_passthrough(passthrough, None, target, "the chunks")
     return ChunkSource(
         functools.partial(_iter_user_chunks, make, target),
         name=f"from_chunks({what})",
@@ -710,6 +916,8 @@ def from_chunks(factory, target=None, progress=False, n_rows=None):
         target=target,
         reiterable=reiterable,
         progress=progress,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
     )
 
 
@@ -727,7 +935,9 @@ def _is_array_pair(obj):
     return X_ok and y_ok
 
 
-def as_source(obj, chunksize=100_000, target=None, progress=False):
+def as_source(
+    obj, chunksize=100_000, target=None, progress=False, passthrough=None, passthrough_fill="null"
+):
     """Turn anything chunk-like into a :class:`ChunkSource`.
 
     Parameters
@@ -747,6 +957,11 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
         Label column, for DataFrames, paths and DataFrame chunks.
     progress : bool, default=False
         Show a tqdm progress bar on stderr while iterating.
+    passthrough : list of str, optional
+        Columns carried with their rows without being features (see :func:`read_csv`);
+        not for a ChunkSource, which has its own.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows (see :class:`ChunkSource`).
 
     Returns
     -------
@@ -769,14 +984,20 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
     [4, 1]
     """
     if isinstance(obj, ChunkSource):
+        if passthrough is not None:
+            raise ValueError(
+                f"as_source: {obj.name} is already a source; pass passthrough= to the reader "
+                "that built it (read_csv, read_parquet, from_arrays, from_chunks)."
+            )
         return obj
+    pt = {"passthrough": passthrough, "passthrough_fill": passthrough_fill}
     if _is_array_pair(obj):
-        return from_arrays(obj[0], obj[1], chunksize=chunksize, progress=progress)
+        return from_arrays(obj[0], obj[1], chunksize=chunksize, progress=progress, **pt)
     if isinstance(obj, pd.DataFrame):
         check_unique_columns(obj.columns, where="the DataFrame")
         check_target_column(obj.columns, target, where="the DataFrame")
         return from_arrays(
-            obj.drop(columns=[target]), obj[target], chunksize=chunksize, progress=progress
+            obj.drop(columns=[target]), obj[target], chunksize=chunksize, progress=progress, **pt
         )
     if isinstance(obj, str | os.PathLike):
         p = os.fspath(obj)
@@ -784,16 +1005,16 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
             raise ValueError(f"as_source({p!r}) needs target=<name of the label column>.")
         lower = p.lower()
         if os.path.isdir(p) or lower.endswith((".parquet", ".pq")):
-            return read_parquet(p, target, batch_size=chunksize, progress=progress)
+            return read_parquet(p, target, batch_size=chunksize, progress=progress, **pt)
         if ".csv" in os.path.basename(lower) or lower.endswith((".tsv", ".txt")):
             sep = {"sep": "\t"} if lower.endswith(".tsv") else {}
-            return read_csv(p, target, chunksize=chunksize, progress=progress, **sep)
+            return read_csv(p, target, chunksize=chunksize, progress=progress, **pt, **sep)
         raise ValueError(
             f"as_source: cannot tell the format of {p!r} from its name; use read_csv or "
             "read_parquet."
         )
     if callable(obj):
-        return from_chunks(obj, target=target, progress=progress)
+        return from_chunks(obj, target=target, progress=progress, **pt)
     try:
         iter(obj)
     except TypeError:
@@ -801,4 +1022,4 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
             f"as_source cannot read a {type(obj).__name__}; pass a ChunkSource, an (X, y) "
             "pair, a file path, a callable returning chunks, or an iterator of chunks."
         ) from None
-    return from_chunks(obj, target=target, progress=progress)
+    return from_chunks(obj, target=target, progress=progress, **pt)

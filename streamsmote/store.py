@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 import numpy as np
+import pandas as pd
 
 # drop_dominant waits for this many rows before it trusts a class to be the majority.
 DOMINANT_MIN_ROWS = 10_000
@@ -20,7 +21,8 @@ DOMINANT_MIN_ROWS = 10_000
 
 class _ClassRows:
     """Rows of one class: per field (numeric values, category codes) a list of blocks in RAM,
-    or an append-only file on disk."""
+    or an append-only file on disk; and, when asked for, the rows' passthrough columns
+    (DataFrame blocks, always in RAM: their dtypes may be strings or objects)."""
 
     def __init__(self, fields):
         self.fields = fields  # [(columns, dtype)]
@@ -29,14 +31,20 @@ class _ClassRows:
         self.n = 0
         self.files = None
         self.paths = None
+        self.side = []
+        self.side_bytes = 0
 
     @property
     def nbytes(self):
         if self.files is not None:
             return 0
-        return self.n * sum(width * dtype.itemsize for width, dtype in self.fields)
+        row = sum(width * dtype.itemsize for width, dtype in self.fields)
+        return self.n * row + self.side_bytes
 
-    def add(self, parts, rows):
+    def add(self, parts, rows, side=None):
+        if side is not None:
+            self.side.append(side)
+            self.side_bytes += int(side.memory_usage(index=False, deep=True).sum())
         if self.files is not None:
             for f, part in zip(self.files, parts, strict=True):
                 f.write(np.ascontiguousarray(part).tobytes())
@@ -129,11 +137,12 @@ class MinorityStore:
             return np.flatnonzero(~np.isin(y, list(self.dropped)))
         return None
 
-    def add(self, parts, y, offset, rows=None):
+    def add(self, parts, y, offset, rows=None, side=None):
         """Store the rows of ``parts`` (one array per field) whose class in ``y`` is still kept.
 
         ``rows`` gives the chunk positions of the rows of ``parts`` when they are a selection
-        (see :meth:`wanted`); global row numbers are ``offset + position``."""
+        (see :meth:`wanted`); global row numbers are ``offset + position``. ``side``, a
+        DataFrame aligned with ``parts``, is kept beside them (see :meth:`side`)."""
         rows = np.arange(len(y), dtype=np.int64) if rows is None else rows.astype(np.int64)
         labels = self.keep if self.keep is not None else np.unique(y)
         for c in labels:
@@ -146,7 +155,8 @@ class MinorityStore:
             store = self.classes.get(c)
             if store is None:
                 store = self.classes[c] = _ClassRows(self.fields)
-            store.add(tuple(part[idx] for part in parts), rows[idx] + offset)
+            part_side = None if side is None else side.iloc[idx]
+            store.add(tuple(part[idx] for part in parts), rows[idx] + offset, part_side)
         self._enforce_budget()
 
     def count(self, counts):
@@ -179,6 +189,14 @@ class MinorityStore:
         """``(*fields, global row numbers)`` of class ``c``; a spilled class's fields are
         read-only memmaps."""
         return self.classes[c].finish()
+
+    def side(self, c):
+        """The ``side`` frames given to :meth:`add` for class ``c``, in row order (as the
+        global row numbers of :meth:`finish`), with a fresh RangeIndex; None if none were."""
+        blocks = self.classes[c].side
+        if not blocks:
+            return None
+        return pd.concat(blocks, ignore_index=True)
 
     def adopt(self, other, classes):
         """Take over ``classes`` from ``other`` (a store filled by a second read of the

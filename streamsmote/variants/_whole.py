@@ -106,10 +106,10 @@ class ModelSMOTE(BaseSMOTE):
     :meth:`_stream_chunk` to feed a running fit.
     """
 
-    def fit_resample(self, X, y):
+    def fit_resample(self, X, y, sample_weight=None):
         self._in_memory = True
         try:
-            return super().fit_resample(X, y)
+            return super().fit_resample(X, y, sample_weight=sample_weight)
         finally:
             self._in_memory = False
 
