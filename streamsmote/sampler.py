@@ -32,12 +32,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import _polars
 from . import strategy as _strategy
 from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
+from ._polars import checked_pair, take
 from ._threads import run_rows
 from ._validation import ChunkChecker, _is_sparse, check_chunksize
 from .neighbors import METHODS, kneighbors
@@ -438,7 +440,7 @@ class BaseSMOTE(_ParamsMixin):
             start += self._models[c].n_new
         seed = _seed_of(self.random_state)
         seen = 0
-        for i, (X, y) in enumerate(src):
+        for i, (X, y) in enumerate(src):  # as read: polars chunks stay polars
             seen += len(y)
             parts_X, parts_y = [X], [y]
             for c in needed:
@@ -454,9 +456,7 @@ class BaseSMOTE(_ParamsMixin):
             mark[len(y) :] = True
             if shuffle:
                 perm = np.random.default_rng([seed, i]).permutation(len(yb))
-                Xb = Xb.iloc[perm] if self._layout.kind == "pandas" else Xb[perm]
-                yb = yb.iloc[perm] if self._layout.kind == "pandas" else yb[perm]
-                mark = mark[perm]
+                Xb, yb, mark = take(Xb, perm), take(yb, perm), mark[perm]
             yield Batch(Xb, yb, mark)
         if seen != total:
             raise RuntimeError(
@@ -470,7 +470,9 @@ class BaseSMOTE(_ParamsMixin):
         from .sources import as_source, from_arrays
 
         self._check_params()
-        if y is not None:  # in-memory X: checked as fit_resample checks it
+        if y is not None and _polars.is_frame(source):  # polars in, polars batches out
+            src = as_source((source, y), chunksize=max(len(y), 1), progress=progress)
+        elif y is not None:  # in-memory X: checked as fit_resample checks it
             X, y = self._check_arrays(*CallerFormat(source, y).inputs())
             src = from_arrays(X, y, chunksize=len(y), progress=progress)
         elif isinstance(source, np.ndarray | pd.DataFrame) or _is_sparse(source):
@@ -500,9 +502,11 @@ class BaseSMOTE(_ParamsMixin):
                 c for c, m in _strategy.plan(self.sampling_strategy, class_counts).items() if m > 0
             ]
         try:
-            for X, y in src:
+            for chunk in src:
+                X, y = checked_pair(chunk)  # a polars chunk's pandas form
                 if layout is None:
-                    layout = Layout(X, y, self._columns(X))
+                    polars = getattr(chunk, "polars", None)
+                    layout = Layout(X, y, self._columns(X), polars=polars)
                     # Under string and float strategies the final majority never gets
                     # synthetic rows: drop the dominant class early, if a wrong guess only
                     # costs a second read.
@@ -520,7 +524,7 @@ class BaseSMOTE(_ParamsMixin):
                 store.count(counts)
                 _store_chunk(store, layout, X, labels, n)
                 n += len(labels)
-                yield X, y
+                yield chunk
             if layout is None:
                 raise ValueError(f"{src!r} yielded no rows; there is nothing to resample.")
             if class_counts is not None and {k: int(v) for k, v in class_counts.items()} != counts:
@@ -551,7 +555,8 @@ class BaseSMOTE(_ParamsMixin):
                 "Pass a re-iterable source: from_chunks(lambda: make_chunks()), from_arrays, "
                 "read_csv or read_parquet."
             )
-        for X, y in src:
+        for chunk in src:
+            X, y = checked_pair(chunk)
             yield self._layout.values(X), self._layout.labels(y)
 
     def _with_context(self, data, chunks):
@@ -592,7 +597,8 @@ class BaseSMOTE(_ParamsMixin):
         again = MinorityStore(store.fields, store.memory_limit, keep=missing)
         try:
             n = 0
-            for X, y in src:
+            for chunk in src:
+                X, y = checked_pair(chunk)
                 labels = self._layout.labels(y)
                 _store_chunk(again, self._layout, X, labels, n)
                 n += len(labels)
