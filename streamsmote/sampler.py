@@ -475,7 +475,11 @@ class BaseSMOTE(_ParamsMixin):
         elif y is not None:  # in-memory X: checked as fit_resample checks it
             X, y = self._check_arrays(*CallerFormat(source, y).inputs())
             src = from_arrays(X, y, chunksize=len(y), progress=progress)
-        elif isinstance(source, np.ndarray | pd.DataFrame) or _is_sparse(source):
+        elif (
+            isinstance(source, np.ndarray | pd.DataFrame)
+            or _is_sparse(source)
+            or _polars.is_frame(source)
+        ):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None: "
                 "call fit(X, y), or pass a source of (X, y) chunks (from_arrays, read_csv, "

@@ -650,19 +650,19 @@ def _iter_polars_lazy(lazy, target, batch_size):
         yield batch.drop(target), batch.get_column(target), None
 
 
-def _polars_pair(X, y, batch_size, progress, what):
-    """A source over an in-memory polars ``X`` and its labels ``y`` (a polars Series, or
-    anything 1-D that polars takes)."""
+def _polars_pair(X, y, batch_size, progress, name):
+    """A source named ``name`` over an in-memory polars ``X`` and its labels ``y`` (a polars
+    Series, or anything 1-D that polars takes)."""
     pl = _polars.import_polars("a polars source")
     if not _polars.is_series(y):
         y = pl.Series("", np.asarray(y))
     if len(y) != X.height:
         raise ValueError(
-            f"{what}: X has {X.height} rows but y has {len(y)}; pass one label per row."
+            f"{name}: X has {X.height} rows but y has {len(y)}; pass one label per row."
         )
     return ChunkSource(
         functools.partial(_iter_polars_frame, X, y, batch_size),
-        name=f"{what}(DataFrame of shape {X.shape}, batch_size={batch_size})",
+        name=name,
         kind="polars",
         n_rows=X.height,
         target=y.name or None,
@@ -752,13 +752,10 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
             "Use from_arrays for pandas or numpy data."
         )
     check_target_column(frame.columns, target, where="the DataFrame")
-    source = _polars_pair(
-        frame.drop(target), frame.get_column(target), batch_size, progress, "from_polars"
+    name = f"from_polars(DataFrame of shape {frame.shape}, target={target!r}, batch_size="
+    return _polars_pair(
+        frame.drop(target), frame.get_column(target), batch_size, progress, f"{name}{batch_size})"
     )
-    source.name = f"from_polars(DataFrame of shape {frame.shape}, target={target!r}, " + (
-        f"batch_size={batch_size})"
-    )
-    return source
 
 
 # ---------------------------------------------------------------------------------------------
@@ -930,7 +927,8 @@ def as_source(obj, chunksize=100_000, target=None, progress=False):
             )
         return from_polars(obj, target, batch_size=chunksize, progress=progress)
     if isinstance(obj, tuple) and len(obj) == 2 and _polars.is_frame(obj[0]):
-        return _polars_pair(obj[0], obj[1], chunksize, progress, "as_source")
+        name = f"as_source(polars DataFrame of shape {obj[0].shape}, chunksize={chunksize})"
+        return _polars_pair(obj[0], obj[1], chunksize, progress, name)
     if _is_array_pair(obj):
         return from_arrays(obj[0], obj[1], chunksize=chunksize, progress=progress)
     if isinstance(obj, pd.DataFrame):

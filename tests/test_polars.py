@@ -424,3 +424,17 @@ def test_streaming_a_lazy_frame_keeps_memory_bounded(tmp_path):
     _, collected = child("collect")
     assert collected > 0.8 * size  # the measure sees a whole load...
     assert streamed < size / 2, (streamed, size)  # ...and the stream holds a fraction of it
+
+
+def test_online_smote_takes_and_gives_polars():
+    X, y = _split(_frame(400))
+    X_pd, y_pd = ss.OnlineSMOTE(random_state=0).partial_fit_resample(*_as_pandas(X, y))
+    osm = ss.OnlineSMOTE(random_state=0)
+    X_out, y_out = osm.partial_fit_resample(X, y)
+    assert X_out.schema == X.schema and y_out.name == "label"
+    assert X_out.head(len(X)).equals(X)
+    pd.testing.assert_frame_equal(X_out.to_pandas(), X_pd)
+    batches = list(ss.OnlineSMOTE(random_state=0).resample_stream([(X, y), (X, y)]))
+    assert all(isinstance(b.X, pl.DataFrame) and isinstance(b.y, pl.Series) for b in batches)
+    X_s, y_s = osm.generate_owed()
+    assert isinstance(X_s, pl.DataFrame) and len(X_s) == 0 and X_s.schema == X.schema
