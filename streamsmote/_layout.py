@@ -205,9 +205,20 @@ class CallerFormat:
         """``(X, y)`` with ``y`` 1-D, for the ordinary checks."""
         return self._X, self._y
 
+    def restore_blocks(self, layout, parts_X, parts_y):
+        """:meth:`restore` of row blocks, the input's rows first: a polars ``X`` keeps the
+        caller's frame as its first block (only the synthetic blocks are converted), instead
+        of a pandas concatenation converted whole."""
+        if self.X_polars is None:
+            return self.restore(*concat(layout, parts_X, parts_y))
+        import polars as pl
+
+        X = pl.concat([self._X, *(self.X_polars.frame(part) for part in parts_X[1:])])
+        return self.restore(X, concat(layout, parts_X[:1], parts_y)[1])
+
     def restore(self, X, y):
         """The resampled ``(X, y)`` in the caller's forms, each in its own container."""
-        if self.X_polars is not None:
+        if self.X_polars is not None and isinstance(X, pd.DataFrame):
             X = self.X_polars.frame(X)
         if self.y_polars is not None:
             return X, self.y_polars.series(y)

@@ -270,7 +270,7 @@ class BaseSMOTE(_ParamsMixin):
         self.provenance_ = _provenance_frame(prov)
         if in_place:
             return caller.restore(X_res, np.concatenate(parts_y))
-        return caller.restore(*concat(layout, parts_X, parts_y))
+        return caller.restore_blocks(layout, parts_X, parts_y)
 
     def _check_arrays(self, X, y):
         try:
