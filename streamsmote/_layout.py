@@ -214,7 +214,8 @@ class CallerFormat:
         import polars as pl
 
         X = pl.concat([self._X, *(self.X_polars.frame(part) for part in parts_X[1:])])
-        return self.restore(X, concat(layout, parts_X[:1], parts_y)[1])
+        y = np.concatenate(parts_y) if layout.kind == "numpy" else pd.concat(parts_y)
+        return self.restore(X, y)
 
     def restore(self, X, y):
         """The resampled ``(X, y)`` in the caller's forms, each in its own container."""

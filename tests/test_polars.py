@@ -438,3 +438,23 @@ def test_online_smote_takes_and_gives_polars():
     assert all(isinstance(b.X, pl.DataFrame) and isinstance(b.y, pl.Series) for b in batches)
     X_s, y_s = osm.generate_owed()
     assert isinstance(X_s, pl.DataFrame) and len(X_s) == 0 and X_s.schema == X.schema
+
+
+def test_smoten_and_a_whole_data_variant_stream_polars(files):
+    """SMOTEN (every column categorical) and BorderlineSMOTE (a second read of the source for
+    each minority row's neighbours over the whole data) on polars sources."""
+    df = _nominal_frame(400).select("shop", "tier", "country", "label")
+    X, y = _split(df)
+    X_res, y_res = ss.SMOTEN(random_state=0).fit_resample(X, y)
+    X_pd, _ = ss.SMOTEN(random_state=0).fit_resample(*_as_pandas(X, y))
+    assert X_res.schema == X.schema
+    pd.testing.assert_frame_equal(X_res.to_pandas().astype(X_pd.dtypes.to_dict()), X_pd)
+    src = ss.from_polars(df.lazy(), "label", batch_size=64)
+    streamed = pl.concat([b.X for b in ss.SMOTEN(random_state=0).resample_chunks(src)])
+    assert streamed.equals(X_res)
+
+    data, parquet, _ = files
+    ref, _ = ss.BorderlineSMOTE(random_state=0).fit_resample(*_split(data))
+    src = ss.from_polars(pl.scan_parquet(parquet), "label", batch_size=300)
+    batches = list(ss.BorderlineSMOTE(random_state=0).resample_chunks(src))
+    assert pl.concat([b.X for b in batches]).equals(ref)
