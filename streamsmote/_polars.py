@@ -145,6 +145,18 @@ def series_from_pandas(values, name, dtype):
     return series if series.dtype == dtype else series.cast(dtype)
 
 
+def _transposed(values, rows=2048):
+    """``values.T`` as a C-contiguous array (one contiguous row per column of ``values``),
+    copied in blocks of ``rows`` rows that stay in cache (a plain transposing copy of a tall
+    row-major array jumps through memory and runs about twice as slowly)."""
+    if values.flags.f_contiguous:
+        return values.T
+    out = np.empty(values.shape[::-1], dtype=values.dtype)
+    for start in range(0, values.shape[0], rows):
+        out[:, start : start + rows] = values[start : start + rows].T
+    return out
+
+
 class PolarsFormat:
     """The polars schema of the first chunk's ``X`` and ``y``, to give outputs back in it.
 
@@ -197,8 +209,22 @@ class PolarsFormat:
         """The pandas DataFrame ``df`` (same column names) as a polars DataFrame of this
         schema."""
         pl = _loaded()
+        # Synthetic rows are made row by row: numeric columns of one numpy dtype are turned
+        # into contiguous columns by one transposing copy, not a strided gather per column.
+        by_dtype = {}
+        for name in self.schema:
+            dtype = df.dtypes[name]
+            if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+                by_dtype.setdefault(dtype, []).append(name)
+        columns = {}
+        for names in by_dtype.values():
+            block = _transposed(df[names].to_numpy())
+            columns.update(zip(names, block, strict=True))
         return pl.DataFrame(
-            [series_from_pandas(df[name], name, dtype) for name, dtype in self.schema.items()]
+            [
+                series_from_pandas(columns.get(name, df[name]), name, dtype)
+                for name, dtype in self.schema.items()
+            ]
         )
 
     def series(self, values):

@@ -458,3 +458,14 @@ def test_smoten_and_a_whole_data_variant_stream_polars(files):
     src = ss.from_polars(pl.scan_parquet(parquet), "label", batch_size=300)
     batches = list(ss.BorderlineSMOTE(random_state=0).resample_chunks(src))
     assert pl.concat([b.X for b in batches]).equals(ref)
+
+
+def test_blocked_transpose_matches_numpy():
+    from streamsmote._polars import _transposed
+
+    values = np.random.default_rng(0).normal(size=(1_001, 3))
+    for rows in (1, 7, 1_000, 5_000):
+        out = _transposed(values, rows=rows)
+        assert out.flags.c_contiguous and np.array_equal(out, values.T)
+    assert np.array_equal(_transposed(np.asfortranarray(values)), values.T)
+    assert _transposed(np.empty((0, 4))).shape == (4, 0)
