@@ -646,7 +646,19 @@ def _iter_polars_lazy(lazy, target, batch_size):
     # from 4M to 8M rows of CSV, tests/test_polars.py), never the whole result, and stops
     # when the iterator is dropped. lazy.slice(offset, n).collect() per batch would instead
     # scan a CSV again from its first line for every batch.
-    for batch in lazy.collect_batches(chunk_size=batch_size):
+    pl = _polars.import_polars("from_polars")
+    batches = lazy.collect_batches(chunk_size=batch_size)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except pl.exceptions.PolarsError as exc:  # e.g. a CSV value its inferred dtype refuses
+            # the engine runs ahead of the batches handed out: polars' message says where
+            raise ValueError(
+                f"from_polars: polars failed to run the LazyFrame's query "
+                f"({type(exc).__name__}: {str(exc).strip()})"
+            ) from exc
         yield batch.drop(target), batch.get_column(target), None
 
 

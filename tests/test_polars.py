@@ -469,3 +469,14 @@ def test_blocked_transpose_matches_numpy():
         assert out.flags.c_contiguous and np.array_equal(out, values.T)
     assert np.array_equal(_transposed(np.asfortranarray(values)), values.T)
     assert _transposed(np.empty((0, 4))).shape == (4, 0)
+
+
+def test_a_failing_query_is_named_with_polars_advice(tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_text("a,label\n" + "".join(f"{i},{i % 2}\n" for i in range(300)) + "1.5,1\n")
+    src = ss.from_polars(pl.scan_csv(path, infer_schema_length=100), "label", batch_size=50)
+    with pytest.raises(
+        ValueError, match=r"LazyFrame's query \(ComputeError: could not parse"
+    ) as err:
+        list(src)
+    assert "schema_overrides" in str(err.value)  # polars' own advice is kept
