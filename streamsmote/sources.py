@@ -642,10 +642,11 @@ def _iter_polars_frame(X, y, batch_size):
 
 def _iter_polars_lazy(lazy, target, batch_size):
     # collect_batches runs the query once on polars' streaming engine and hands out batches of
-    # exactly batch_size rows, in order; the engine holds only its own buffers (measured flat
-    # from 4M to 8M rows of CSV, tests/test_polars.py), never the whole result, and stops
-    # when the iterator is dropped. lazy.slice(offset, n).collect() per batch would instead
-    # scan a CSV again from its first line for every batch.
+    # exactly batch_size rows, in order; the engine holds only its own buffers, never the whole
+    # result (measured on 2 cores: a CSV scan's peak is the same at 4M and 8M rows, ~240 MB
+    # of reader buffers; tests/test_polars.py bounds a Parquet scan's), and stops when the
+    # iterator is dropped. lazy.slice(offset, n).collect() per batch would instead scan a CSV
+    # again from its first line for every batch.
     pl = _polars.import_polars("from_polars")
     batches = lazy.collect_batches(chunk_size=batch_size)
     while True:
