@@ -76,6 +76,7 @@ def main(argv=None):
             "streamed SVM- and KMeans-SMOTE against in memory, downstream AUC, "
             "bench_approx_variants.py",
         ),
+        ("results_polars.md", "polars beside pandas in memory and streamed, bench_polars.py"),
     ):
         if os.path.exists(os.path.join(HERE, other)) and not args.quick:
             parts += ["", f"_See also `benchmarks/{other}` ({what})._"]

@@ -1,7 +1,7 @@
 """streamsmote: numba-fast, memory-bounded, streaming SMOTE.
 
-``import streamsmote`` is cheap: numba, pynndescent, pyarrow and dask load when the object that
-needs them is first used.
+``import streamsmote`` is cheap: numba, pynndescent, pyarrow, polars and dask load when the
+object that needs them is first used.
 
 Examples
 --------
@@ -32,6 +32,7 @@ _LAZY = {
     "read_csv": "sources",
     "read_parquet": "sources",
     "from_chunks": "sources",
+    "from_polars": "sources",
     "as_source": "sources",
     "write_csv": "sinks",
     "write_parquet": "sinks",

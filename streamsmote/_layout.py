@@ -9,6 +9,7 @@ imbalanced-learn truncates toward zero instead, which biases every synthetic int
 import numpy as np
 import pandas as pd
 
+from . import _polars
 from ._categories import CategoryCoder
 
 
@@ -22,9 +23,13 @@ class Layout:
         Columns whose values are categories (SMOTENC, SMOTEN): they are kept as int32 codes
         (:meth:`codes`) that grow chunk by chunk, outside the numeric work matrix
         (:meth:`values`), and decoded back to the column's values and dtype by :meth:`make_X`.
+    polars : streamsmote._polars.PolarsFormat, optional
+        The polars schema of a source of polars chunks: ``X`` and ``y`` are then their checked
+        pandas form, and :meth:`make_X`, :meth:`make_y` and :func:`concat` give polars.
     """
 
-    def __init__(self, X, y, categorical=None):
+    def __init__(self, X, y, categorical=None, polars=None):
+        self.polars = polars
         self.kind = "pandas" if isinstance(X, pd.DataFrame) else "numpy"
         if self.kind == "pandas":
             self.columns = X.columns
@@ -107,10 +112,13 @@ class Layout:
             df.columns = self.columns
         pairs = zip(self.columns, self.dtypes, strict=True)
         cast = {c: dt for c, dt in pairs if df[c].dtype != dt}
-        return df.astype(cast) if cast else df
+        df = df.astype(cast) if cast else df
+        return df if self.polars is None else self.polars.frame(df)
 
     def make_y(self, label, n, start=0):
         """``n`` copies of ``label`` in the input's container and dtype."""
+        if self.polars is not None:
+            return self.polars.series(np.full(n, label))
         if self.kind == "numpy":
             return np.full(n, label, dtype=self.y_dtype)
         index = pd.RangeIndex(start, start + n)
@@ -127,6 +135,10 @@ def _numpy_dtype(dt):
 
 def concat(layout, parts_X, parts_y):
     """Concatenate row blocks of one container kind."""
+    if layout.polars is not None:
+        import polars as pl
+
+        return pl.concat(parts_X), pl.concat(parts_y)
     if layout.kind == "numpy":
         return np.concatenate(parts_X), np.concatenate(parts_y)
     return pd.concat(parts_X), pd.concat(parts_y)
@@ -140,7 +152,9 @@ class CallerFormat:
     ndarray). On top of ndarrays, DataFrames and Series: Python lists (returned as lists), a
     one-column DataFrame ``y`` (returned as a DataFrame), a ``(n, 1)`` column ``y`` (raveled)
     and a one-hot ``(n, n_classes)`` ``y`` (resampled as the column index of its 1, returned
-    one-hot). A Series ``y`` beside a DataFrame ``X`` takes ``X``'s new index.
+    one-hot). A Series ``y`` beside a DataFrame ``X`` takes ``X``'s new index. A polars
+    DataFrame ``X`` comes back a polars DataFrame of its schema and a polars Series ``y`` a
+    polars Series of its name and dtype (the checks hand the sampler their pandas form).
 
     Examples
     --------
@@ -159,7 +173,12 @@ class CallerFormat:
         self.y_columns = None
         self.one_hot = None  # (n_columns, dtype) of a one-hot y
         self._X, self._y = X, y
-        if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        # polars X and y: the checks turn them into pandas; restore() gives them back
+        self.X_polars = _polars.PolarsFormat(X) if _polars.is_frame(X) else None
+        self.y_polars = None
+        if _polars.is_series(y):
+            self.y_polars = _polars.PolarsFormat(y=y)
+        elif isinstance(y, pd.DataFrame) and y.shape[1] == 1:
             self.y_columns = y.columns
             self._y = y.iloc[:, 0]
         elif not isinstance(y, pd.Series | pd.DataFrame):
@@ -186,8 +205,24 @@ class CallerFormat:
         """``(X, y)`` with ``y`` 1-D, for the ordinary checks."""
         return self._X, self._y
 
+    def restore_blocks(self, layout, parts_X, parts_y):
+        """:meth:`restore` of row blocks, the input's rows first: a polars ``X`` keeps the
+        caller's frame as its first block (only the synthetic blocks are converted), instead
+        of a pandas concatenation converted whole."""
+        if self.X_polars is None:
+            return self.restore(*concat(layout, parts_X, parts_y))
+        import polars as pl
+
+        X = pl.concat([self._X, *(self.X_polars.frame(part) for part in parts_X[1:])])
+        y = np.concatenate(parts_y) if layout.kind == "numpy" else pd.concat(parts_y)
+        return self.restore(X, y)
+
     def restore(self, X, y):
         """The resampled ``(X, y)`` in the caller's forms, each in its own container."""
+        if self.X_polars is not None and isinstance(X, pd.DataFrame):
+            X = self.X_polars.frame(X)
+        if self.y_polars is not None:
+            return X, self.y_polars.series(y)
         if self.y_series:
             index = X.index if isinstance(X, pd.DataFrame) else None
             y = pd.Series(np.asarray(y), index=index, name=self.y_name).astype(self.y_dtype)

@@ -13,6 +13,8 @@ from numbers import Integral, Number, Real
 import numpy as np
 import pandas as pd
 
+from . import _polars
+
 # =============================================================================================
 # Chunk checks (used by streamsmote.sources)
 # =============================================================================================
@@ -285,6 +287,9 @@ class ChunkChecker:
         Feature column names (DataFrames only).
     dtypes : list or None
         Feature dtypes of the first non-empty chunk (one per column).
+    polars : streamsmote._polars.PolarsFormat or None
+        The polars schema of the first chunk when its X is a polars DataFrame (polars chunks
+        are checked, then returned as pandas).
 
     Examples
     --------
@@ -314,20 +319,22 @@ class ChunkChecker:
         self.columns = None
         self.dtypes = None
         self.label_kind = None
+        self.polars = None
 
     # -- public ------------------------------------------------------------------------------
 
     def check(self, X, y, where=None):
         """Validate one chunk; return the normalised ``(X, y)`` or ``None`` if it is empty.
 
-        Normalisation: array-likes become ndarrays; with a DataFrame X, a non-Series y becomes
-        a Series on X's index; with an ndarray X, a Series y becomes an ndarray.
+        Normalisation: polars frames and series become pandas ones; array-likes become
+        ndarrays; with a DataFrame X, a non-Series y becomes a Series on X's index; with an
+        ndarray X, a Series y becomes an ndarray.
 
         Parameters
         ----------
-        X : ndarray or DataFrame
+        X : ndarray or DataFrame (pandas or polars)
             Features of the chunk.
-        y : ndarray or Series
+        y : ndarray or Series (pandas or polars)
             Labels of the chunk.
         where : str, optional
             Extra location for error messages (e.g. the part file the chunk came from).
@@ -346,6 +353,7 @@ class ChunkChecker:
         """
         loc = f"chunk {self.chunk_index} of {self.where}" + (f" ({where})" if where else "")
         try:
+            X, y = self._from_polars(X, y, loc)
             X, y = self._normalise(X, y, loc)
             n = X.shape[0]
             if n == 0:
@@ -367,6 +375,41 @@ class ChunkChecker:
         return X, y
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _from_polars(self, X, y, loc):
+        """A polars chunk as pandas, after the checks that only polars can make: the same
+        container and polars schema as the first chunk, and no nulls (see
+        :mod:`streamsmote._polars`). The first polars chunk sets :attr:`polars`."""
+        frame = _polars.is_frame(X)
+        if self.kind is not None and frame != (self.polars is not None):
+            first = "a polars DataFrame" if self.polars is not None else "not polars"
+            this = "a polars DataFrame" if frame else f"a {type(X).__name__}"
+            raise ValueError(
+                f"{loc}: X is {this} but the first chunk's X was {first}. Yield the same "
+                "container type in every chunk."
+            )
+        if _polars.is_series(X) or _polars.is_lazy(X):
+            raise ValueError(
+                f"{loc}: X is a polars {type(X).__name__}; X must be a polars DataFrame (use "
+                "series.to_frame() for a single feature; stream a LazyFrame with "
+                "streamsmote.from_polars(lazy, target=...) or collect it)."
+            )
+        y_series = _polars.is_series(y)
+        if not frame:
+            if y_series:
+                _polars.check_no_nulls(None, y, loc, self.offset)
+                y = _polars.series_to_pandas(y)
+            return X, y
+        _polars.check_no_nulls(X, y if y_series else None, loc, self.offset)
+        if self.polars is None:
+            if X.height:
+                self.polars = _polars.PolarsFormat(X, y if y_series else None)
+        else:
+            self.polars.check_schema(X, loc)
+        X = _polars.frame_to_pandas(X)
+        if y_series:
+            y = _polars.series_to_pandas(y)
+        return X, y
 
     def _normalise(self, X, y, loc):
         if _is_sparse(X):

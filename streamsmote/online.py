@@ -24,12 +24,11 @@ from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 
 from . import strategy as _strategy
 from ._batch import Batch
 from ._constraints import Interval, ParameterConstraints, StrOptions, validate_params
-from ._layout import Layout
+from ._layout import Layout, concat
 from ._validation import ChunkChecker
 from .kernels.interpolate import interpolate
 from .neighbors import METHODS
@@ -266,17 +265,18 @@ class OnlineSMOTE(_ParamsMixin):
 
         Parameters
         ----------
-        X : ndarray or DataFrame of shape (n_rows, n_features)
+        X : ndarray or DataFrame (pandas or polars) of shape (n_rows, n_features)
             Numeric features; every chunk has the width, container and dtypes of the first.
-        y : ndarray or Series of shape (n_rows,)
+        y : ndarray or Series (pandas or polars) of shape (n_rows,)
             Labels.
 
         Returns
         -------
         X_out : ndarray or DataFrame
             The rows of ``X``, unchanged and in order, then the synthetic rows, one block per
-            class in sorted label order. A DataFrame gets a fresh ``RangeIndex``; columns and
-            dtypes are those of ``X``.
+            class in sorted label order. A pandas DataFrame gets a fresh ``RangeIndex``;
+            columns and dtypes are those of ``X`` (a polars ``X`` gives a polars DataFrame of
+            its schema, with a polars Series ``y``).
         y_out : ndarray or Series
             Labels in ``y``'s container, name and dtype.
 
@@ -297,20 +297,22 @@ class OnlineSMOTE(_ParamsMixin):
         >>> np.bincount(y_out).tolist()
         [8, 8]
         """
+        given = X, y
         checked = self._take(X, y)
         if checked is None:
             return _as_output(X, y)
         X, y = checked
         n = X.shape[0]
         X_syn, y_syn = self._emit(None, start=n)
-        if self._layout.kind == "pandas":
+        polars = self._layout.polars
+        if polars is not None:  # the polars chunk as given
+            X, y = given[0], polars.labels(given[1])
+        elif self._layout.kind == "pandas":
             X = X.reset_index(drop=True)
             y = y.reset_index(drop=True)
         if y_syn is None:
             return X, y
-        if self._layout.kind == "numpy":
-            return np.concatenate([X, X_syn]), np.concatenate([y, y_syn])
-        return pd.concat([X, X_syn]), pd.concat([y, y_syn])
+        return concat(self._layout, [X, X_syn], [y, y_syn])
 
     def generate_owed(self, classes=None):
         """Emit the synthetic rows owed now (all classes, or only ``classes``).
@@ -399,7 +401,7 @@ class OnlineSMOTE(_ParamsMixin):
             return None
         X, y = checked
         if self._layout is None:
-            self._layout = Layout(X, y)
+            self._layout = Layout(X, y, polars=self._checker.polars)
             self.n_features_in_ = self._layout.n_features
             if self._layout.kind == "pandas" and all(isinstance(c, str) for c in X.columns):
                 self.feature_names_in_ = np.asarray(X.columns, dtype=object)
@@ -497,9 +499,7 @@ class OnlineSMOTE(_ParamsMixin):
             return None, None
         if len(parts_X) == 1:
             return parts_X[0], parts_y[0]
-        if self._layout.kind == "numpy":
-            return np.concatenate(parts_X), np.concatenate(parts_y)
-        return pd.concat(parts_X), pd.concat(parts_y)
+        return concat(self._layout, parts_X, parts_y)
 
     def _check_started(self):
         if not hasattr(self, "_checker"):

@@ -32,12 +32,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import _polars
 from . import strategy as _strategy
 from ._batch import Batch
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
 from ._layout import CallerFormat, Layout, concat
+from ._polars import checked_pair, take
 from ._threads import run_rows
 from ._validation import ChunkChecker, _is_sparse, check_chunksize, check_sample_weight
 from .neighbors import METHODS, kneighbors
@@ -309,7 +311,7 @@ class BaseSMOTE(_ParamsMixin):
         if in_place:
             out = caller.restore(X_res, np.concatenate(parts_y))
         else:
-            out = caller.restore(*concat(layout, parts_X, parts_y))
+            out = caller.restore_blocks(layout, parts_X, parts_y)
         if weights is None:
             return out
         parents = self.provenance_["parent"].to_numpy()
@@ -523,7 +525,7 @@ class BaseSMOTE(_ParamsMixin):
         seed = _seed_of(self.random_state)
         seen = 0
         for i, chunk in enumerate(src):
-            X, y = chunk
+            X, y = chunk  # as read: polars chunks stay polars
             seen += len(y)
             parts = [Batch(X, y, passthrough=self._extra(chunk))]
             for c in needed:
@@ -542,9 +544,7 @@ class BaseSMOTE(_ParamsMixin):
                 extra = pd.concat([p.passthrough for p in parts], ignore_index=True)
             if shuffle:
                 perm = np.random.default_rng([seed, i]).permutation(len(yb))
-                Xb = Xb.iloc[perm] if self._layout.kind == "pandas" else Xb[perm]
-                yb = yb.iloc[perm] if self._layout.kind == "pandas" else yb[perm]
-                mark = mark[perm]
+                Xb, yb, mark = take(Xb, perm), take(yb, perm), mark[perm]
                 prov = tuple(a[perm] for a in prov)
                 extra = None if extra is None else extra.iloc[perm].reset_index(drop=True)
             yield Batch(Xb, yb, mark, provenance=prov, passthrough=extra)
@@ -566,10 +566,16 @@ class BaseSMOTE(_ParamsMixin):
         from .sources import as_source, from_arrays
 
         self._check_params()
-        if y is not None:  # in-memory X: checked as fit_resample checks it
+        if y is not None and _polars.is_frame(source):  # polars in, polars batches out
+            src = as_source((source, y), chunksize=max(len(y), 1), progress=progress)
+        elif y is not None:  # in-memory X: checked as fit_resample checks it
             X, y = self._check_arrays(*CallerFormat(source, y).inputs())
             src = from_arrays(X, y, chunksize=len(y), progress=progress)
-        elif isinstance(source, np.ndarray | pd.DataFrame) or _is_sparse(source):
+        elif (
+            isinstance(source, np.ndarray | pd.DataFrame)
+            or _is_sparse(source)
+            or _polars.is_frame(source)
+        ):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None: "
                 "call fit(X, y), or pass a source of (X, y) chunks (from_arrays, read_csv, "
@@ -602,9 +608,10 @@ class BaseSMOTE(_ParamsMixin):
             ]
         try:
             for chunk in src:
-                X, y = chunk
+                X, y = checked_pair(chunk)  # a polars chunk's pandas form
                 if layout is None:
-                    layout = Layout(X, y, self._columns(X))
+                    polars = getattr(chunk, "polars", None)
+                    layout = Layout(X, y, self._columns(X), polars=polars)
                     # Under string and float strategies the final majority never gets
                     # synthetic rows: drop the dominant class early, if a wrong guess only
                     # costs a second read.
@@ -659,7 +666,8 @@ class BaseSMOTE(_ParamsMixin):
                 "Pass a re-iterable source: from_chunks(lambda: make_chunks()), from_arrays, "
                 "read_csv or read_parquet."
             )
-        for X, y in src:
+        for chunk in src:
+            X, y = checked_pair(chunk)
             yield self._layout.values(X), self._layout.labels(y)
 
     def _with_context(self, data, chunks):
@@ -701,7 +709,7 @@ class BaseSMOTE(_ParamsMixin):
         try:
             n = 0
             for chunk in src:
-                X, y = chunk
+                X, y = checked_pair(chunk)
                 labels = self._layout.labels(y)
                 side = getattr(chunk, "passthrough", None) if self._keep_side else None
                 _store_chunk(again, self._layout, X, labels, n, side)

@@ -18,6 +18,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from . import _polars
+
 __all__ = ["write_csv", "write_parquet"]
 
 
@@ -89,6 +91,7 @@ class _Framer:
                 f"batch {self.batches} is a {type(batch).__name__}; every batch must be an "
                 "(X, y) pair."
             ) from None
+        X, y = _from_polars(X, y)
         if isinstance(X, pd.DataFrame):
             df = X.copy(deep=False)
         else:
@@ -199,6 +202,17 @@ class _Framer:
             "batches": self.batches,
             "columns": self.columns,
         }
+
+
+def _from_polars(X, y):
+    """A polars batch as pandas (a polars label without a name takes the ``target`` name)."""
+    if _polars.is_frame(X):
+        X = _polars.frame_to_pandas(X)
+    if _polars.is_series(y):
+        y = _polars.series_to_pandas(y)
+        if y.name == "":
+            y.name = None
+    return X, y
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,8 +328,9 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     ----------
     chunks : iterable of (X, y)
         Batches, e.g. ``SMOTE().resample_chunks(src)``, a :class:`~streamsmote.sources.ChunkSource`
-        or :class:`~streamsmote._batch.Batch` objects. X is a DataFrame or a 2-D ndarray (its
-        columns are then named ``x0``, ``x1``, ...); y a Series or 1-D ndarray.
+        or :class:`~streamsmote._batch.Batch` objects. X is a DataFrame (pandas or polars) or a
+        2-D ndarray (its columns are then named ``x0``, ``x1``, ...); y a Series (pandas or
+        polars) or 1-D ndarray.
     path : str or os.PathLike
         Destination file.
     mark_synthetic : str, optional
