@@ -427,28 +427,17 @@ class BaseSMOTE(_ParamsMixin):
 
     def _interleave(self, src, shuffle):
         total = self._n_rows
-        needed = self._needed()
-        for c in needed:
+        for c in self._needed():
             self._models[c].rewind()
-        # global synthetic numbering: class blocks in label order, as generate() yields them
-        first = {}
-        start = total
-        for c in needed:
-            first[c] = start
-            start += self._models[c].n_new
+        offsets = self._synthetic_offsets()
         seed = _seed_of(self.random_state)
         seen = 0
         for i, (X, y) in enumerate(src):
-            seen += len(y)
             parts_X, parts_y = [X], [y]
-            for c in needed:
-                model = self._models[c]
-                due = model.n_new * min(seen, total) // total - model.taken
-                if due > 0:
-                    s = first[c] + model.taken
-                    Xs, _ = self._synthesize(c, due, start=s)
-                    parts_X.append(Xs)
-                    parts_y.append(self._layout.make_y(c, len(Xs), s))
+            for _, Xs, ys in self._share(seen, seen + len(y), offsets):
+                parts_X.append(Xs)
+                parts_y.append(ys)
+            seen += len(y)
             Xb, yb = concat(self._layout, parts_X, parts_y)
             mark = np.zeros(len(yb), dtype=bool)
             mark[len(y) :] = True
@@ -463,6 +452,46 @@ class BaseSMOTE(_ParamsMixin):
                 f"The source yielded {seen} rows on the emit pass but {total} on the fit pass; "
                 "it changed between the two passes of order='interleave'."
             )
+
+    def _synthetic_offsets(self):
+        """``{class: global number of its first synthetic row}``: the class blocks follow the
+        originals in label order, as :meth:`generate` yields them."""
+        offsets, start = {}, self._n_rows
+        for c in self._needed():
+            offsets[c] = start
+            start += self._models[c].n_new
+        return offsets
+
+    def _share(self, lo, hi, offsets, emit=True):
+        """The synthetic rows that go with original rows ``lo`` to ``hi`` (exclusive) of the
+        fitted data set: of each class, draws ``floor(n_new * lo / N)`` up to
+        ``floor(n_new * hi / N)``. These ranges telescope, so any cut of the rows into ranges
+        (the chunks of ``order="interleave"``, Dask partitions, the chunks of a DataLoader
+        worker) hands out every synthetic row exactly once, and each row is the one
+        :meth:`fit_resample` makes. A class cursor seeks only when it is not already there.
+
+        Returns a list of ``(class, X, y)`` in the input's container (pandas rows indexed by
+        their global synthetic number, ``offsets`` from :meth:`_synthetic_offsets`); with
+        ``emit=False`` an empty list, the cursors only moved past the share (draws, no rows).
+        """
+        out = []
+        total = self._n_rows
+        lo, hi = min(lo, total), min(hi, total)
+        for c in self._needed():
+            model = self._models[c]
+            first = model.n_new * lo // total
+            last = model.n_new * hi // total
+            if last <= first:
+                continue
+            if model.taken != first:
+                model.seek(first)
+            if not emit:
+                model.skip(last - first)
+                continue
+            start = offsets[c] + first
+            Xs, _ = self._synthesize(c, last - first, start=start)
+            out.append((c, Xs, self._layout.make_y(c, len(Xs), start)))
+        return out
 
     # ------------------------------------------------------------------ the flow
 
