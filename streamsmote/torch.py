@@ -278,7 +278,9 @@ class ResampledDataset(IterableDataset):
         """A chunk's features as one float64 (or float32) ndarray, categories as codes."""
         if isinstance(X, pd.DataFrame):
             if self._codes:
-                X = X.assign(**{X.columns[j]: X.iloc[:, j].cat.codes for j in self._codes})
+                X = X.copy(deep=False)
+                for j in self._codes:  # by position: column names may be any hashable
+                    X.isetitem(j, X.iloc[:, j].cat.codes)
             return X.to_numpy(dtype=np.float32 if self.dtype == torch.float32 else np.float64)
         return np.asarray(X, dtype=np.float32 if self.dtype == torch.float32 else np.float64)
 

@@ -181,6 +181,12 @@ def test_smotenc_sends_category_codes(tmp_path):
     X_res, y_res = ss.SMOTENC(categorical_features=["colour"], random_state=0).fit_resample(X, y)
     X_res = X_res.assign(colour=X_res["colour"].cat.codes)
     np.testing.assert_array_equal(table(loaded(ds, 2)), expected(X_res, y_res, ds.classes_))
+    # columns named by ints; the caller's frame keeps its category column
+    X_int = X.set_axis([0, 1], axis=1)
+    sm = ss.SMOTENC(categorical_features=[1], random_state=0)
+    got = table(loaded(ResampledDataset(ss.from_arrays(X_int, y, chunksize=150), sm, 64), 0))
+    np.testing.assert_array_equal(got, expected(X_res, y_res, ds.classes_))
+    assert isinstance(X_int[1].dtype, pd.CategoricalDtype)
 
 
 def test_spawned_workers_get_the_pickled_fitted_state():
