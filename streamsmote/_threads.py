@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 _pool = None
 _pool_size = 0
 _local = threading.local()
+_pool_pid = None
 
 
 def n_threads():
@@ -32,12 +33,15 @@ def n_threads():
 
 
 def pool():
-    """A process-wide pool, created on first use."""
-    global _pool, _pool_size
+    """A process-wide pool, created on first use, and again in a forked child (a DataLoader
+    worker): the parent's pool threads do not exist there, and work queued to them would wait
+    forever."""
+    global _pool, _pool_size, _pool_pid
     size = n_threads()
-    if _pool is None or _pool_size != size:
+    if _pool is None or _pool_size != size or _pool_pid != os.getpid():
         _pool = ThreadPoolExecutor(size, thread_name_prefix="streamsmote")
         _pool_size = size
+        _pool_pid = os.getpid()
     return _pool
 
 

@@ -311,29 +311,17 @@ class _FittedState:
         self.features = features
         self.target = target
         self.mark = mark
-        self.offsets = {}
-        start = n_rows
-        for c in smote._needed():
-            self.offsets[c] = start
-            start += smote._models[c].n_new
+        self.offsets = smote._synthetic_offsets()
 
 
 def _partition(df, state, partition_info=None):
     number = partition_info["number"] if partition_info else 0
     sm = state.smote
-    layout = sm._layout
     lo, hi = state.before[number], state.before[number + 1]
     parts = [df.assign(**{state.mark: False}) if state.mark else df]
-    for c in sm._needed():
-        model = sm._models[c]
-        first = model.n_new * lo // state.n_rows
-        last = model.n_new * hi // state.n_rows
-        if last <= first:
-            continue
-        model.seek(first)
-        idx = state.offsets[c] + first
-        block, _ = sm._synthesize(c, last - first, start=idx)
-        block[state.target] = layout.make_y(c, len(block), idx)
+    for batch in sm._share(int(lo), int(hi), state.offsets):
+        block = batch.X
+        block[state.target] = batch.y
         if state.mark:
             block[state.mark] = True
         parts.append(block[df.columns.tolist() + ([state.mark] if state.mark else [])])

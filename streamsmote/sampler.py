@@ -513,28 +513,16 @@ class BaseSMOTE(_ParamsMixin):
 
     def _interleave(self, src, shuffle):
         total = self._n_rows
-        needed = self._needed()
-        for c in needed:
+        for c in self._needed():
             self._models[c].rewind()
-        # global synthetic numbering: class blocks in label order, as generate() yields them
-        first = {}
-        start = total
-        for c in needed:
-            first[c] = start
-            start += self._models[c].n_new
+        offsets = self._synthetic_offsets()
         seed = _seed_of(self.random_state)
         seen = 0
         for i, chunk in enumerate(src):
             X, y = chunk  # as read: polars chunks stay polars
-            seen += len(y)
             parts = [Batch(X, y, passthrough=self._extra(chunk))]
-            for c in needed:
-                model = self._models[c]
-                due = model.n_new * min(seen, total) // total - model.taken
-                if due > 0:
-                    s = first[c] + model.taken
-                    Xs, prov = self._synthesize(c, due, start=s)
-                    parts.append(self._synthetic_batch(c, Xs, prov, s))
+            parts += self._share(seen, seen + len(y), offsets)
+            seen += len(y)
             Xb, yb = concat(self._layout, [p.X for p in parts], [p.y for p in parts])
             mark = np.zeros(len(yb), dtype=bool)
             mark[len(y) :] = True
@@ -559,6 +547,47 @@ class BaseSMOTE(_ParamsMixin):
         extra = getattr(chunk, "passthrough", None)
         pt = getattr(self, "_passthrough", None)
         return None if extra is None or pt is None else pt.originals(extra)
+
+    def _synthetic_offsets(self):
+        """``{class: global number of its first synthetic row}``: the class blocks follow the
+        originals in label order, as :meth:`generate` yields them."""
+        offsets, start = {}, self._n_rows
+        for c in self._needed():
+            offsets[c] = start
+            start += self._models[c].n_new
+        return offsets
+
+    def _share(self, lo, hi, offsets, emit=True):
+        """The synthetic rows that go with original rows ``lo`` to ``hi`` (exclusive) of the
+        fitted data set: of each class, draws ``floor(n_new * lo / N)`` up to
+        ``floor(n_new * hi / N)``. These ranges telescope, so any cut of the rows into ranges
+        (the chunks of ``order="interleave"``, Dask partitions, the chunks of a DataLoader
+        worker) hands out every synthetic row exactly once, and each row is the one
+        :meth:`fit_resample` makes. A class cursor seeks only when it is not already there.
+
+        Returns a list of synthetic :class:`Batch` es, one per class with rows, in the input's
+        container (pandas rows indexed by their global synthetic number, ``offsets`` from
+        :meth:`_synthetic_offsets`), with their provenance and passthrough columns; with
+        ``emit=False`` an empty list, the cursors only moved past the share (draws, no rows).
+        """
+        out = []
+        total = self._n_rows
+        lo, hi = min(lo, total), min(hi, total)
+        for c in self._needed():
+            model = self._models[c]
+            first = model.n_new * lo // total
+            last = model.n_new * hi // total
+            if last <= first:
+                continue
+            if model.taken != first:
+                model.seek(first)
+            if not emit:
+                model.skip(last - first)
+                continue
+            start = offsets[c] + first
+            Xs, prov = self._synthesize(c, last - first, start=start)
+            out.append(self._synthetic_batch(c, Xs, prov, start))
+        return out
 
     # ------------------------------------------------------------------ the flow
 

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # must be documented under its full name (e.g. ``streamsmote.dask.resample``).
 PUBLIC_MODULES = (
     "streamsmote.dask",
+    "streamsmote.torch",
     "streamsmote.river",
-    # Add "streamsmote.torch" here when the PyTorch module is merged (and its section in api.rst).
 )
 
 
