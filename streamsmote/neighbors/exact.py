@@ -10,10 +10,13 @@ index) order, whatever the blocking or the number of threads.
 
 A self-search (the usual case: a class against itself) computes each dot product once for
 both of its rows, in square blocks of :data:`PAIR_BLOCK` rows: the rows are first put in a
-space-partitioning order (:func:`_tree_order`) and the diagonal block pairs screened first, so
-that every row holds a tight threshold early and a vectorised pre-check rejects most runs of
-scores without looking at them one by one. Queries against another matrix (``Q=``) take whole
-query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
+space-partitioning order (:func:`_tree_order`) and the diagonal block pairs screened first,
+then the others nearest first, so that every row holds a tight threshold early and a
+vectorised pre-check rejects most rows of scores without looking at them one by one. A block
+pair whose bounding boxes prove that neither block holds a row closer than the other's
+current thresholds is skipped without a product (pruning: most pairs of clustered data, none
+of isotropic 20-d data; the answer is the same). Queries against another matrix (``Q=``) take
+whole query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
 kernel; threads never share output rows.
 """
 
