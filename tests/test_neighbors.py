@@ -158,12 +158,22 @@ def test_gemm_path_queries_with_self_idx():
     assert_same(kneighbors_exact(X, 5, Q=Q, self_idx=self_idx), knn(X, 5, Q, self_idx))
 
 
-def test_outlier_forces_brute_force_fallback(fallback_rows):
-    # one far outlier makes the float32 rounding bound useless: no query can be proved, every
-    # one is searched again in float64, and the answer is still exact
+def test_outlier_is_proved_without_brute_force(fallback_rows):
+    # one far outlier: the data are centred on the median and the rounding bound of a proof
+    # only counts rows that could be near the query, so the other rows are still proved
     rng = np.random.default_rng(9)
     X = rng.normal(size=(GEMM_N, 3))
     X[123] = 1e7
+    got = kneighbors_exact(X, 5)
+    assert_same(got, knn(X, 5))
+    assert sum(fallback_rows) <= 5
+
+
+def test_exact_duplicates_force_brute_force_fallback(fallback_rows):
+    # every row 20 times: the k-th and the m-th candidate are at distance 0, no float32 score
+    # can prove which copies come first, every query is searched again in float64
+    rng = np.random.default_rng(9)
+    X = np.repeat(rng.normal(size=(GEMM_N // 20, 3)), 20, axis=0)
     got = kneighbors_exact(X, 5)
     assert_same(got, knn(X, 5))
     assert sum(fallback_rows) > GEMM_N // 2

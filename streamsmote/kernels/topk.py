@@ -13,7 +13,7 @@ import numpy as np
 from .._config import FASTMATH, SERIAL
 
 NO_INDEX = np.iinfo(np.int64).max
-# Scores checked at once by the vectorised pre-check of _screen_pair (measured: 64).
+# Scores checked at once by the vectorised pre-check of the cross search (measured: 64).
 RUN = 64
 
 
@@ -154,46 +154,147 @@ def _any_hit(s, cn_j, thr_j, ca, ta):
     return hit
 
 
+@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
+def _mark_hits(s, cn_j, thr_j, ca, ta, flags):
+    """``flags[b] = 1`` where score ``b`` of a row beats the row's threshold ``ta`` or its
+    column's ``thr_j[b]`` (the test of :func:`_any_hit`, stored instead of reduced), else 0:
+    one vectorised pass, so that the scalar merge visits only the few hits."""
+    for b in range(s.shape[0]):
+        v = s[b]
+        flags[b] = np.uint8(((cn_j[b] + v) < ta) | ((ca + v) < thr_j[b]))
+
+
 @numba.njit(**SERIAL)
 def _screen_pair(S, cn_i, cn_j, i0, j0, diag, td, ti, thr):
     """Merge the scores ``S = -2 X_I X_J^T`` of row blocks I (from ``i0``) and J (from ``j0``)
     into the top-m lists of both: row ``a`` of I sees the columns of J as candidates (score
     ``cn_j[b] + S[a, b]``) and column ``b`` of J sees the rows of I (``cn_i[a] + S[a, b]``),
-    so each dot product serves two queries. On a diagonal block only the upper triangle is
-    used (a row is never its own candidate).
+    so each dot product serves two queries. With ``diag`` (I and J overlap) only the pairs
+    whose column comes after the row (``j0 + b > i0 + a``) are used, so a row is never its
+    own candidate and no pair is offered twice. See :func:`_screen_rows`."""
+    flags = np.zeros(S.shape[1] + 8, dtype=np.uint8)
+    _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags)
+
+
+@numba.njit(**SERIAL)
+def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
+    """:func:`_screen_pair` with its scratch: ``flags``, at least ``S.shape[1] + 8`` bytes.
 
     ``thr[q]`` is the score to beat for row ``q``; it may be shared with other threads that
     keep their own lists. It only ever decreases to the m-th score of some list, so a score
     that does not beat it cannot be among the m best of all lists merged; a stale value read
-    from another thread only lets an extra candidate through. Runs of ``RUN`` scores are
-    checked at once by :func:`_any_hit`."""
+    from another thread only lets an extra candidate through. Each row is first checked whole
+    by :func:`_any_hit` (most rows of most blocks hold no candidate once the thresholds are
+    tight); a row with a hit has its hits marked by :func:`_mark_hits` and read back eight
+    at a time, and only the marked scores are merged one by one."""
     bi, bj = S.shape
     m = td.shape[1]
     thr_j = thr[j0 : j0 + bj]
+    words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
     for a in range(bi):
         qa = i0 + a
         ca = cn_i[a]
         Sa = S[a]
+        ta = thr[qa]
+        first = max(0, qa - j0 + 1) if diag else 0
+        if first >= bj or not _any_hit(Sa[first:], cn_j[first:], thr_j[first:], ca, ta):
+            continue
         tda = td[qa]
         tia = ti[qa]
-        ta = thr[qa]
-        for lo in range(a + 1 if diag else 0, bj, RUN):
-            hi = min(lo + RUN, bj)
-            if not _any_hit(Sa[lo:hi], cn_j[lo:hi], thr_j[lo:hi], ca, ta):
+        _mark_hits(Sa[first:], cn_j[first:], thr_j[first:], ca, ta, flags[first:bj])
+        # bytes before ``first`` or from ``bj`` on may be stale: the loop bounds skip them
+        for w in range(first >> 3, (bj + 7) >> 3):
+            if words[w] == 0:
                 continue
-            for b in range(lo, hi):
+            for b in range(max(w * 8, first), min(w * 8 + 8, bj)):
+                if flags[b] == 0:
+                    continue
                 v = cn_j[b] + Sa[b]
                 if v < ta:
                     _push(v, j0 + b, tda, tia)
                     ta = min(ta, tda[m - 1])
-                w = ca + Sa[b]
-                if w < thr_j[b]:
+                u = ca + Sa[b]
+                if u < thr_j[b]:
                     qb = j0 + b
-                    _push(w, qa, td[qb], ti[qb])
+                    _push(u, qa, td[qb], ti[qb])
                     if td[qb, m - 1] < thr_j[b]:
                         thr_j[b] = td[qb, m - 1]
         if ta < thr[qa]:
             thr[qa] = ta
+
+
+@numba.njit(**SERIAL)
+def _cannot_improve(X, cn, thr, r0, r1, lo, hi):
+    """Whether no row inside the box ``[lo, hi]`` can enter the top-m list of any row
+    ``r0 .. r1 - 1`` of ``X`` (float32, centred; ``cn`` its squared norms).
+
+    Row ``a`` needs a true squared distance below ``cn[a] + thr[a]`` (its score to beat plus
+    its norm). Its float32 distance to the box is a lower bound on its float32 distance to
+    every row inside; the float32 rounding of the coordinates moves a distance by at most
+    ``u (|a| + |c|)``, with ``|c| <= |a| + dist``, so the true distance is at least
+    ``(box distance - 2 u |a|) / (1 + u)``. When that exceeds the threshold for every row,
+    the screen would reject every pair anyway and :func:`_rerank`'s proof still holds (a
+    skipped row's true squared distance is at least ``|a|^2 + thr[a]``, at least the final
+    m-th score). Stops at the first row that might still improve (the common case when the
+    boxes overlap)."""
+    d = X.shape[1]
+    u = 1.0001 * 2.0**-24  # float32 unit roundoff, and the float64 centring's share
+    for a in range(r0, r1):
+        t = thr[a]
+        if not t < np.inf:
+            return False
+        g = 0.0
+        for f in range(d):
+            x = X[a, f]
+            if x < lo[f]:
+                e = np.float64(lo[f]) - np.float64(x)
+                g += e * e
+            elif x > hi[f]:
+                e = np.float64(x) - np.float64(hi[f])
+                g += e * e
+        ca = np.float64(cn[a])
+        lb = (np.sqrt(g) - 2.0 * u * np.sqrt(ca)) / (1.0 + u)
+        if lb <= 0.0 or lb * lb < (ca + np.float64(t)) * (1.0 + 1e-12):
+            return False
+    return True
+
+
+@numba.njit(**SERIAL)
+def _screen_pairs(Xo, packed, cn, lo, hi, pairs, rows, prune, td, ti, thr, work):
+    """Screen the block pairs ``pairs[p] = (I, J)`` (``I <= J``, blocks of ``packed.shape[2]``
+    rows of ``Xo``) into the top-m lists ``td``/``ti`` (see :func:`_screen_pair`), and return
+    how many pairs were skipped.
+
+    With ``prune``, a pair is skipped when neither block can improve the other's lists
+    (:func:`_cannot_improve` against the other block's bounding box ``lo``/``hi``, with the
+    thresholds as they stand: they only decrease, so the proof stays true). Otherwise its
+    products are computed ``rows`` rows of I at a time (single-precision BLAS through
+    ``np.dot``) into ``work`` and screened at once, while they are still in cache."""
+    n, d = Xo.shape
+    B = packed.shape[2]
+    skipped = 0
+    flags = np.zeros(B + 8, dtype=np.uint8)
+    for p in range(pairs.shape[0]):
+        bi = pairs[p, 0]
+        bj = pairs[p, 1]
+        i0 = bi * B
+        i1 = min(i0 + B, n)
+        j0 = bj * B
+        j1 = min(j0 + B, n)
+        diag = bi == bj
+        if prune and not diag:
+            if _cannot_improve(Xo, cn, thr, i0, i1, lo[bj], hi[bj]):
+                if _cannot_improve(Xo, cn, thr, j0, j1, lo[bi], hi[bi]):
+                    skipped += 1
+                    continue
+        nj = j1 - j0
+        Pj = packed[bj] if nj == B else np.ascontiguousarray(packed[bj, :, :nj])
+        for r0 in range(i0, i1, rows):
+            r1 = min(r0 + rows, i1)
+            S = work[: (r1 - r0) * nj].reshape((r1 - r0, nj))
+            np.dot(Xo[r0:r1], Pj, S)
+            _screen_rows(S, cn[r0:r1], cn[j0:j1], r0, j0, diag, td, ti, thr, flags)
+    return skipped
 
 
 @numba.njit(**SERIAL)

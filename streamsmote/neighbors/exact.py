@@ -10,10 +10,13 @@ index) order, whatever the blocking or the number of threads.
 
 A self-search (the usual case: a class against itself) computes each dot product once for
 both of its rows, in square blocks of :data:`PAIR_BLOCK` rows: the rows are first put in a
-space-partitioning order (:func:`_tree_order`) and the diagonal block pairs screened first, so
-that every row holds a tight threshold early and a vectorised pre-check rejects most runs of
-scores without looking at them one by one. Queries against another matrix (``Q=``) take whole
-query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
+space-partitioning order (:func:`_tree_order`) and the diagonal block pairs screened first,
+then the others nearest first, so that every row holds a tight threshold early and a
+vectorised pre-check rejects most rows of scores without looking at them one by one. A block
+pair whose bounding boxes prove that neither block holds a row closer than the other's
+current thresholds is skipped without a product (pruning: most pairs of clustered data, none
+of isotropic 20-d data; the answer is the same). Queries against another matrix (``Q=``) take
+whole query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
 kernel; threads never share output rows.
 """
 
@@ -29,7 +32,7 @@ from ..kernels.topk import (
     _merge_top,
     _rerank,
     _screen_block,
-    _screen_pair,
+    _screen_pairs,
 )
 
 MARGIN = 8
@@ -41,10 +44,15 @@ INDEX_BLOCK = 2048
 PAIR_BLOCK = 512
 # Whether a self-search computes each dot product once for both rows (measured faster).
 SYMMETRIC = True
+# Self-search: rows of a block multiplied and screened at once, so that their products are
+# screened while in cache (measured: 64).
+TILE_ROWS = 64
+# Whether a self-search skips the block pairs that bounds prove useless (same answer).
+PRUNE = True
 _U32 = 2.0**-24
 
 
-def kneighbors_exact(X, k, Q=None, self_idx=None):
+def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None):
     """Exact k nearest rows of ``X`` for each row of ``Q``.
 
     Parameters
@@ -57,6 +65,9 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         Query rows; by default ``X`` itself, each row excluding itself.
     self_idx : ndarray of int64 (nq,), optional
         For explicit ``Q``: the row of ``X`` each query is (excluded), or -1.
+    stats : dict, optional
+        Filled by a blocked self-search with ``pairs`` (block pairs) and ``skipped`` (pairs
+        proved useless by their bounds and never multiplied); left empty otherwise.
 
     Returns
     -------
@@ -92,7 +103,10 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         brute_knn(X, Q, self_idx, out_d, out_i)
         return out_i, out_d
 
-    mu = X.mean(axis=0, dtype=np.float64)
+    # Centred on the median (of at most ~65k rows), not the mean: one far outlier would drag
+    # the mean away from every other row, and float32 scores far from the origin are too
+    # coarse to prove anything (the rounding bound grows with the norms).
+    mu = np.median(X[:: max(1, n // 65536)], axis=0).astype(np.float64)
     Xc = (X - mu).astype(np.float32)
     cnorm = np.einsum("ij,ij->i", Xc, Xc)
     radius = float(np.sqrt(cnorm.max()))
@@ -112,10 +126,11 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
         qn = np.einsum("ij,ij->i", Qc, Qc, dtype=np.float64)
         err = coef * (np.sqrt(qn) + radius) ** 2
         _rerank(X, Q[q0:q1], cand_i, cand_s, qn, err, out_d[q0:q1], out_i[q0:q1], ok[q0:q1])
+        _prove_again(qn, cand_s[:, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1])
 
     with _single_threaded_blas():
         if symmetric:
-            cand_s, cand_i = _screen_symmetric(Xc, cnorm, m)
+            cand_s, cand_i = _screen_symmetric(Xc, cnorm, m, stats)
 
             def block(q0):
                 q1 = min(q0 + QUERY_BLOCK, nq)
@@ -132,6 +147,9 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
                     out_i[q0:q1],
                     ok[q0:q1],
                 )
+                _prove_again(
+                    qn, cand_s[q0:q1, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1]
+                )
 
         map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
 
@@ -145,23 +163,33 @@ def kneighbors_exact(X, k, Q=None, self_idx=None):
     return out_i, out_d
 
 
-def _screen_symmetric(Xc, cnorm, m):
+def _screen_symmetric(Xc, cnorm, m, stats=None):
     """Screening of every row against every other, each dot product computed once.
 
     Rows are first put in :func:`_tree_order`, so that a block holds rows near each other;
-    block pairs are then taken diagonal first, then by growing distance between the blocks,
-    so that every row has a tight threshold early and later blocks are mostly rejected by the
-    vectorised pre-check. Pairs are dealt round-robin to the threads; each thread keeps its
-    own top-m list for every row (no shared list writes) and the thresholds are shared (see
-    :func:`_screen_pair`). The lists are merged at the end and the candidates re-ranked
-    exactly, so the answer does not depend on the number of threads or on their timing."""
+    block pairs are then taken diagonal first, then by growing distance between the block
+    centres (:func:`_pair_order`), so that every row has a tight threshold early. A pair whose
+    bounding boxes prove that neither block can improve the other's lists is skipped
+    (:func:`~streamsmote.kernels.topk._cannot_improve`); the others are multiplied a few rows
+    at a time and screened while the products are in cache
+    (:func:`~streamsmote.kernels.topk._screen_pairs`). Pairs are dealt round-robin to the
+    threads; each thread keeps its own top-m list for every row (no shared list writes) and
+    the thresholds are shared. The lists are merged at the end and the candidates re-ranked
+    exactly, so the answer does not depend on the number of threads, on their timing or on
+    which pairs were skipped."""
     n, d = Xc.shape
     B = PAIR_BLOCK
     order = _tree_order(Xc, B)
     Xo = Xc[order]
     cn = cnorm[order]
     packed = _packed_blocks(Xo, B)
-    pairs = _block_pairs(packed.shape[0])
+    starts = np.arange(0, n, B)
+    lo = np.minimum.reduceat(Xo, starts, axis=0)
+    hi = np.maximum.reduceat(Xo, starts, axis=0)
+    centres = (
+        np.add.reduceat(Xo, starts, axis=0, dtype=np.float64) / np.diff(np.r_[starts, n])[:, None]
+    )
+    pairs = _pair_order(centres)
     workers = max(1, min(_threads.n_threads(), len(pairs)))
     tds = np.full((workers, n, m), np.inf, dtype=np.float32)
     tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
@@ -169,21 +197,55 @@ def _screen_symmetric(Xc, cnorm, m):
     _openblas_wide_call(d)
 
     def work(w):
-        buf = np.empty(B * B, dtype=np.float32)
-        for bi, bj in pairs[w::workers]:
-            i, j = bi * B, bj * B
-            i1, j1 = min(i + B, n), min(j + B, n)
-            S = buf[: (i1 - i) * (j1 - j)].reshape(i1 - i, j1 - j)  # C-contiguous, always
-            np.matmul(Xo[i:i1], packed[bj, :, : j1 - j], out=S)
-            _screen_pair(S, cn[i:i1], cn[j:j1], i, j, bi == bj, tds[w], tis[w], thr)
+        buf = np.empty(TILE_ROWS * B, dtype=np.float32)
+        mine = np.ascontiguousarray(pairs[w::workers])
+        return _screen_pairs(
+            Xo, packed, cn, lo, hi, mine, TILE_ROWS, PRUNE, tds[w], tis[w], thr, buf
+        )
 
-    map_tasks(work, list(range(workers)))
+    skipped = sum(map_tasks(work, list(range(workers))))
+    if stats is not None:
+        stats.update(pairs=len(pairs), skipped=int(skipped))
     packed = Xo = None  # free them before the merged lists are allocated
     # One list per row, back in the caller's row numbers (rows and the indices they hold).
     cand_s = np.empty((n, m), dtype=np.float32)
     cand_i = np.empty((n, m), dtype=np.int64)
     run_rows(lambda lo, hi: _merge_top(tds, tis, order, lo, hi, cand_s, cand_i), n, min_rows=4096)
     return cand_s, cand_i
+
+
+def _prove_again(qn, last, kth, coef, radius, ok):
+    """A second, tighter proof for the queries that :func:`_rerank` could not prove.
+
+    Its rounding bound ``coef (|q| + radius)^2`` holds for every candidate row, however far;
+    but a row that could beat the k-th distance lies within ``sqrt(kth)`` of the query, so
+    its norm is at most ``|q| + sqrt(kth)``, and the bound with that norm is enough. This
+    spares the brute-force search when a far outlier makes ``radius`` large. ``ok`` is
+    updated in place."""
+    bad = np.flatnonzero(~ok)
+    if bad.size == 0:
+        return
+    q = np.sqrt(qn[bad].astype(np.float64))
+    kb = kth[bad]
+    reach = np.minimum(radius, (q + np.sqrt(kb)) * (1.0 + 1e-6))
+    err = coef * (q + reach) ** 2
+    lb = qn[bad] + last[bad].astype(np.float64) - err
+    ok[bad] = np.isfinite(kb) & (lb > kb * (1.0 + 1e-9) + 1e-300)
+
+
+def _pair_order(centres):
+    """Block pairs ``(I, J)``, ``I <= J``, as an ``(n_pairs, 2)`` array: the diagonal first,
+    then by growing distance between the block centres (ties by ``(I, J)``), so that the
+    thresholds tighten early and far pairs meet them tight enough to be skipped."""
+    nb = centres.shape[0]
+    iu, ju = np.triu_indices(nb, 1)
+    sq = np.einsum("ij,ij->i", centres, centres)
+    dist = sq[iu] + sq[ju] - 2.0 * np.einsum("ij,ij->i", centres[iu], centres[ju])
+    off = np.lexsort((ju, iu, dist))
+    diag = np.arange(nb)
+    return np.ascontiguousarray(
+        np.stack([np.r_[diag, iu[off]], np.r_[diag, ju[off]]], axis=1), dtype=np.int64
+    )
 
 
 def _packed_blocks(X, B):
@@ -264,11 +326,14 @@ def _single_threaded_blas():
     """Each of our threads runs its own matrix product; BLAS must not spawn more.
 
     One ``ThreadpoolController`` per process: building one inspects every loaded library
-    (about 50 ms), too much to pay per class."""
+    (about 50 ms), too much to pay per class. SciPy's BLAS, which numba's ``np.dot`` calls
+    in :func:`~streamsmote.kernels.topk._screen_pairs`, is loaded first so that it is
+    limited too."""
     global _blas_controller
     try:
+        import scipy.linalg.cython_blas  # noqa: F401
         from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+    except ImportError:  # pragma: no cover - both come with scikit-learn
         from contextlib import nullcontext
 
         return nullcontext()
