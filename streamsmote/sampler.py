@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import strategy as _strategy
 from ._batch import Batch
+from ._budget import FitBudget, release_memory
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
@@ -198,6 +199,10 @@ class BaseSMOTE(_ParamsMixin):
         validate_params(self)
         parse_memory(self.memory_limit)
 
+    def _memory_bytes(self):
+        """``memory_limit`` in bytes, or None when not given (see :mod:`streamsmote._budget`)."""
+        return None if self.memory_limit is None else parse_memory(self.memory_limit)
+
     # ------------------------------------------------------------------ in memory
 
     def fit_resample(self, X, y):
@@ -236,6 +241,7 @@ class BaseSMOTE(_ParamsMixin):
         self._observe(layout, X, labels)
         self._set_fit_info(layout, X.shape[0])
         self._plan(_strategy.class_counts(labels), y=labels)
+        self._budget = FitBudget(self._memory_bytes())
         data = {}
         for c in self._needed():
             rows = np.flatnonzero(labels == c)
@@ -331,6 +337,7 @@ class BaseSMOTE(_ParamsMixin):
         self._check_fitted()
         batch_size = check_chunksize(batch_size, "batch_size")
         start = self._n_rows
+        bounded = self.memory_limit is not None
         for c in self._needed():
             model = self._models[c]
             model.rewind()
@@ -343,6 +350,8 @@ class BaseSMOTE(_ParamsMixin):
                     np.ones(n, dtype=bool),
                 )
                 start += n
+                if bounded:
+                    release_memory()  # the consumer's buffers of the batch (a writer's)
 
     def provenance(self, batch_size=DEFAULT_BATCH):
         """Yield the provenance of the synthetic rows in :meth:`generate` order.
@@ -495,6 +504,7 @@ class BaseSMOTE(_ParamsMixin):
         layout = None
         n = 0
         keep = None
+        budget = FitBudget(self._memory_bytes())
         if class_counts is not None:
             keep = [
                 c for c, m in _strategy.plan(self.sampling_strategy, class_counts).items() if m > 0
@@ -507,9 +517,10 @@ class BaseSMOTE(_ParamsMixin):
                     # synthetic rows: drop the dominant class early, if a wrong guess only
                     # costs a second read.
                     dominant = src.reiterable and isinstance(self.sampling_strategy, str | float)
+                    row_bytes = sum(w * np.dtype(t).itemsize for w, t in _fields(layout))
                     store = MinorityStore(
                         _fields(layout),
-                        parse_memory(self.memory_limit),
+                        budget.store_share(len(y) * row_bytes),
                         keep=keep,
                         drop_dominant=dominant,
                     )
@@ -521,6 +532,8 @@ class BaseSMOTE(_ParamsMixin):
                 _store_chunk(store, layout, X, labels, n)
                 n += len(labels)
                 yield X, y
+                if budget.limit is not None:
+                    release_memory()  # the reader's and the consumer's buffers of this chunk
             if layout is None:
                 raise ValueError(f"{src!r} yielded no rows; there is nothing to resample.")
             if class_counts is not None and {k: int(v) for k, v in class_counts.items()} != counts:
@@ -536,6 +549,10 @@ class BaseSMOTE(_ParamsMixin):
             data = {c: ClassRows(*store.finish(c)) for c in self._needed()}
             if self._whole_data_neighbors()[0]:
                 data = self._with_context(data, self._context_pass(src))
+            # the reader's and the chunks' buffers are free now: hand them back before the
+            # graphs are searched, so that they do not add to the search's peak
+            release_memory()
+            self._budget = budget
             self._build(data)
         finally:
             if store is not None:
@@ -622,6 +639,7 @@ class BaseSMOTE(_ParamsMixin):
 
     def _build(self, data):
         """Per class that needs synthetic rows: the variant's graph, draws and emitter."""
+        self._search_memory = _search_share(self, data)
         least = self._min_class_rows()
         for c in self._needed():
             n_c = data[c].rows.shape[0]
@@ -690,7 +708,13 @@ class BaseSMOTE(_ParamsMixin):
             nn = self._nn_estimator.fit(X_c).kneighbors(X_c, return_distance=False)
             return np.ascontiguousarray(nn[:, 1:], dtype=np.int64)
         seed = self._seed if isinstance(self._seed, Integral) else None
-        return kneighbors(X_c, self.k_neighbors, method=self.neighbors, random_state=seed)
+        return kneighbors(
+            X_c,
+            self.k_neighbors,
+            method=self.neighbors,
+            random_state=seed,
+            memory=getattr(self, "_search_memory", None),
+        )
 
     def _synthesize(self, c, n, rows_only=False, out=None, start=0):
         """The next ``n`` synthetic rows of class ``c``, in the input's container (rows
@@ -850,6 +874,21 @@ class ClassRows(NamedTuple):
 def _fields(layout):
     """What the store keeps of a row: the numeric work matrix, then the category codes."""
     return [(layout.n_numeric, layout.work_dtype), (layout.categorical.size, np.int32)]
+
+
+def _search_share(smote, data):
+    """Bytes of ``memory_limit`` left for a neighbour search once the stored rows still in
+    RAM (not spilled to disk) and every needed class's graph are counted (None without a
+    limit): :meth:`BaseSMOTE._fit_class` builds the graphs one class at a time."""
+    budget = smote.__dict__.pop("_budget", None) or FitBudget(smote._memory_bytes())
+    k = smote.k_neighbors if isinstance(smote.k_neighbors, Integral) else 0
+    resident = 0
+    for rows in data.values():
+        for part in (rows.values, rows.codes, rows.rows):
+            if part is not None and not isinstance(part, np.memmap):
+                resident += part.nbytes
+        resident += rows.rows.shape[0] * k * 8
+    return budget.search_share(resident)
 
 
 def _store_chunk(store, layout, X, labels, offset):
