@@ -48,8 +48,9 @@ def main():
                 s = time.perf_counter()
                 g = kneighbors_cells(X, 5, runner=_run_on_cluster, stats=stats)
                 res[f"cluster_{{w}}"] = time.perf_counter() - s
-            busy = sum(sum(p["stop"] - p["start"] for p in t["startstops"] if p["action"] == "compute")
-                       for t in ts.data if "_cell_task_on_worker" in str(t["key"]))
+            busy = sum(p["stop"] - p["start"] for t in ts.data
+                       if "_cell_task_on_worker" in str(t["key"])
+                       for p in t["startstops"] if p["action"] == "compute")
             res[f"busy_{{w}}"] = busy
             res[f"same_{{w}}"] = bool((g == ref).all())
             res["cells"], res["pairs"] = stats["cells"], stats["pairs"]

@@ -26,6 +26,7 @@ SCRIPTS = [
     ("bench_streaming.py", "results_streaming.md"),
     ("bench_nominal.py", "results_nominal.md"),
     ("bench_variants.py", "results_variants.md"),
+    ("bench_susy.py", "results_susy.md"),
 ]
 
 

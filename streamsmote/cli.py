@@ -304,8 +304,9 @@ def build_parser():
         "--memory-limit",
         default=None,
         metavar="SIZE",
-        help="RAM for the minority row store before it drops the largest class or spills to "
-        "disk, e.g. 512MB or 2GiB (default 128MiB)",
+        help="working memory of the fit (chunk buffers, minority row store, neighbour graphs, "
+        "search scratch), e.g. 512MB or 2GiB; the store drops the largest class or spills to "
+        "disk past its share (default: a 128MiB store, search unbounded)",
     )
     p.add_argument(
         "--class-counts",

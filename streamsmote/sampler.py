@@ -35,6 +35,7 @@ import pandas as pd
 from . import _polars
 from . import strategy as _strategy
 from ._batch import Batch
+from ._budget import FitBudget, release_memory
 from ._config import DEFAULT_MEMORY_LIMIT
 from ._constraints import HasMethods, Interval, ParameterConstraints, StrOptions, validate_params
 from ._draws import ClassDraws
@@ -203,6 +204,10 @@ class BaseSMOTE(_ParamsMixin):
         validate_params(self)
         parse_memory(self.memory_limit)
 
+    def _memory_bytes(self):
+        """``memory_limit`` in bytes, or None when not given (see :mod:`streamsmote._budget`)."""
+        return None if self.memory_limit is None else parse_memory(self.memory_limit)
+
     # ------------------------------------------------------------------ in memory
 
     def fit_resample(self, X, y, sample_weight=None):
@@ -278,6 +283,7 @@ class BaseSMOTE(_ParamsMixin):
         self._observe(layout, X, labels)
         self._set_fit_info(layout, X.shape[0])
         self._plan(_strategy.class_counts(labels), y=labels)
+        self._budget = FitBudget(self._memory_bytes())
         data = {}
         for c in self._needed():
             rows = np.flatnonzero(labels == c)
@@ -380,6 +386,7 @@ class BaseSMOTE(_ParamsMixin):
         self._check_fitted()
         batch_size = check_chunksize(batch_size, "batch_size")
         start = self._n_rows
+        bounded = self.memory_limit is not None
         for c in self._needed():
             model = self._models[c]
             model.rewind()
@@ -387,6 +394,8 @@ class BaseSMOTE(_ParamsMixin):
                 Xs, prov = self._synthesize(c, batch_size, start=start)
                 yield self._synthetic_batch(c, Xs, prov, start)
                 start += len(Xs)
+                if bounded:
+                    release_memory()  # the consumer's buffers of the batch (a writer's)
 
     def _synthetic_batch(self, c, Xs, prov, start):
         """A :class:`Batch` of synthetic rows of class ``c`` numbered from ``start``, with
@@ -631,6 +640,7 @@ class BaseSMOTE(_ParamsMixin):
         self._passthrough = Passthrough(src.passthrough_fill) if src.passthrough else None
         # "parent" fill: the store keeps the passthrough values of the rows it keeps
         self._keep_side = bool(src.passthrough) and src.passthrough_fill == "parent"
+        budget = FitBudget(self._memory_bytes())
         if class_counts is not None:
             keep = [
                 c for c, m in _strategy.plan(self.sampling_strategy, class_counts).items() if m > 0
@@ -645,9 +655,10 @@ class BaseSMOTE(_ParamsMixin):
                     # synthetic rows: drop the dominant class early, if a wrong guess only
                     # costs a second read.
                     dominant = src.reiterable and isinstance(self.sampling_strategy, str | float)
+                    row_bytes = sum(w * np.dtype(t).itemsize for w, t in _fields(layout))
                     store = MinorityStore(
                         _fields(layout),
-                        parse_memory(self.memory_limit),
+                        budget.store_share(len(y) * row_bytes),
                         keep=keep,
                         drop_dominant=dominant,
                     )
@@ -662,6 +673,8 @@ class BaseSMOTE(_ParamsMixin):
                 _store_chunk(store, layout, X, labels, n, extra if self._keep_side else None)
                 n += len(labels)
                 yield chunk
+                if budget.limit is not None:
+                    release_memory()  # the reader's and the consumer's buffers of this chunk
             if layout is None:
                 raise ValueError(f"{src!r} yielded no rows; there is nothing to resample.")
             if class_counts is not None and {k: int(v) for k, v in class_counts.items()} != counts:
@@ -680,6 +693,10 @@ class BaseSMOTE(_ParamsMixin):
                     self._passthrough.keep(c, d.rows, store.side(c))
             if self._whole_data_neighbors()[0]:
                 data = self._with_context(data, self._context_pass(src))
+            # the reader's and the chunks' buffers are free now: hand them back before the
+            # graphs are searched, so that they do not add to the search's peak
+            release_memory()
+            self._budget = budget
             self._build(data)
         finally:
             if store is not None:
@@ -771,6 +788,7 @@ class BaseSMOTE(_ParamsMixin):
 
     def _build(self, data):
         """Per class that needs synthetic rows: the variant's graph, draws and emitter."""
+        self._search_memory = _search_share(self, data)
         least = self._min_class_rows()
         for c in self._needed():
             n_c = data[c].rows.shape[0]
@@ -843,7 +861,13 @@ class BaseSMOTE(_ParamsMixin):
             if nn is not None:
                 return nn
         seed = self._seed if isinstance(self._seed, Integral) else None
-        return kneighbors(X_c, self.k_neighbors, method=self.neighbors, random_state=seed)
+        return kneighbors(
+            X_c,
+            self.k_neighbors,
+            method=self.neighbors,
+            random_state=seed,
+            memory=getattr(self, "_search_memory", None),
+        )
 
     def _synthesize(self, c, n, rows_only=False, out=None, start=0):
         """The next ``n`` synthetic rows of class ``c``, in the input's container (rows
@@ -1003,6 +1027,21 @@ class ClassRows(NamedTuple):
 def _fields(layout):
     """What the store keeps of a row: the numeric work matrix, then the category codes."""
     return [(layout.n_numeric, layout.work_dtype), (layout.categorical.size, np.int32)]
+
+
+def _search_share(smote, data):
+    """Bytes of ``memory_limit`` left for a neighbour search once the stored rows still in
+    RAM (not spilled to disk) and every needed class's graph are counted (None without a
+    limit): :meth:`BaseSMOTE._fit_class` builds the graphs one class at a time."""
+    budget = smote.__dict__.pop("_budget", None) or FitBudget(smote._memory_bytes())
+    k = smote.k_neighbors if isinstance(smote.k_neighbors, Integral) else 0
+    resident = 0
+    for rows in data.values():
+        for part in (rows.values, rows.codes, rows.rows):
+            if part is not None and not isinstance(part, np.memmap):
+                resident += part.nbytes
+        resident += rows.rows.shape[0] * k * 8
+    return budget.search_share(resident)
 
 
 def _store_chunk(store, layout, X, labels, offset, side=None):

@@ -49,6 +49,8 @@ _CSV_DTYPE_HINT = (
     "pandas infers CSV dtypes chunk by chunk; pin this column's dtype with "
     "read_csv(..., dtype={{{column!r}: {dtype!r}}})."
 )
+# Bytes read at a time from a Parquet column chunk (see _iter_parquet).
+PARQUET_BUFFER = 1 << 18
 _PARQUET_COLUMNS_HINT = " To read only some columns, pass read_parquet(..., columns=[...])."
 
 
@@ -695,7 +697,10 @@ def _iter_parquet(files, read_columns, target, batch_size):
         try:
             # pre_buffer=False: pyarrow would otherwise keep every column chunk it has read
             # until the file closes, i.e. memory proportional to the file, not to the batch.
-            with pq.ParquetFile(f, pre_buffer=False) as pf:
+            # buffer_size: read each column chunk through a small buffer instead of whole
+            # (measured on 400k-row row groups of 19 float64 columns read in 100k-row
+            # batches: pyarrow's peak allocation 151 -> 90 MB).
+            with pq.ParquetFile(f, pre_buffer=False, buffer_size=PARQUET_BUFFER) as pf:
                 for batch in pf.iter_batches(batch_size=batch_size, columns=read_columns):
                     df = batch.to_pandas()
                     # One global RangeIndex over the stream, as pandas' chunked CSV reader

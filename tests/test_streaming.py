@@ -15,6 +15,7 @@ from reference import from_provenance, make_data
 import streamsmote as ss
 import streamsmote.sampler as sampler_mod
 import streamsmote.store as store_mod
+from streamsmote._budget import CHUNK_COPIES
 
 COUNTS = [2000, 250, 300]  # classes 0, 1, 2
 N = sum(COUNTS)
@@ -303,6 +304,12 @@ def test_generate_pandas(data):
 ROW_BYTES = 3 * 8
 
 
+def store_limit(rows, chunksize):
+    """A memory_limit that leaves the store ``rows`` rows once the buffers of one chunk of
+    ``chunksize`` rows are counted (streamsmote._budget)."""
+    return (rows + CHUNK_COPIES * chunksize) * ROW_BYTES
+
+
 def sorted_data(data):
     """The same rows with class 1 first: it dominates the store early, then turns out to be
     the minority."""
@@ -314,7 +321,7 @@ def sorted_data(data):
 
 def test_store_drops_the_majority_results_identical(data, expected, stores, quiet):
     X, y = data
-    limit = 700 * ROW_BYTES  # room for the minority classes, not for class 0
+    limit = store_limit(700, 250)  # room for the minority classes, not for class 0
     sm = ss.SMOTE(random_state=SEED, memory_limit=limit)
     Xo, _, _, _ = collect(sm.resample_chunks(ss.from_arrays(X, y, chunksize=250)))
     assert np.array_equal(Xo[N:], expected[0])
@@ -329,7 +336,8 @@ def test_store_drops_the_majority_results_identical(data, expected, stores, quie
 def test_wrong_guess_rereads_a_reiterable_source(data, strategy, stores):
     Xd, yd = sorted_data(data)
     ref_X, ref_y = ss.SMOTE(random_state=SEED, sampling_strategy=strategy).fit_resample(Xd, yd)
-    sm = ss.SMOTE(random_state=SEED, sampling_strategy=strategy, memory_limit=350 * ROW_BYTES)
+    limit = store_limit(350, 100)
+    sm = ss.SMOTE(random_state=SEED, sampling_strategy=strategy, memory_limit=limit)
     src = ss.from_arrays(Xd, yd, chunksize=100)
     with pytest.warns(UserWarning, match=r"Reading the source again.*class_counts"):
         Xo, yo, _, _ = collect(sm.resample_chunks(src))
@@ -345,7 +353,8 @@ def test_wrong_guess_on_a_one_shot_iterator_names_class_counts(data):
         for i in range(0, len(yd), 100):
             yield Xd[i : i + 100], yd[i : i + 100]
 
-    sm = ss.SMOTE(random_state=SEED, sampling_strategy="all", memory_limit=350 * ROW_BYTES)
+    limit = store_limit(350, 100)
+    sm = ss.SMOTE(random_state=SEED, sampling_strategy="all", memory_limit=limit)
     with pytest.raises(ValueError, match=r"dropped class\(es\) \[1\].*class_counts=") as err:
         list(sm.resample_chunks(chunks()))
     assert "one-shot iterator" in str(err.value)

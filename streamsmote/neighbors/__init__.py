@@ -54,7 +54,7 @@ def choose(n_rows, method="auto"):
     return "approx" if approx.is_warm() else "exact"
 
 
-def kneighbors(X, k, method="auto", random_state=None):
+def kneighbors(X, k, method="auto", random_state=None, memory=None):
     """Indices ``(n, k)`` of the k nearest other rows of each row of ``X``, nearest first.
 
     Parameters
@@ -66,6 +66,10 @@ def kneighbors(X, k, method="auto", random_state=None):
     method : {"auto", "exact", "approx"}
     random_state : int or None
         Seed of pynndescent's random projections (approximate search only).
+    memory : int, optional
+        Bytes the exact search may allocate (its scratch and outputs): it then plans its
+        blocks to fit (:func:`streamsmote.neighbors.exact.plan_search`), with the same
+        answer. The approximate search does not take a budget.
 
     Returns
     -------
@@ -73,7 +77,7 @@ def kneighbors(X, k, method="auto", random_state=None):
     """
     method = choose(X.shape[0], method)
     if method == "exact":
-        return kneighbors_exact(X, k)[0]
+        return kneighbors_exact(X, k, memory=memory)[0]
     from .approx import kneighbors_approx
 
     return kneighbors_approx(X, k, random_state=random_state)[0]

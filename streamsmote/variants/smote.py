@@ -37,8 +37,13 @@ class SMOTE(BaseSMOTE):
         class's size (:func:`streamsmote.neighbors.choose`). Not used when ``k_neighbors`` is
         an object.
     memory_limit : int or str, default=None
-        Bytes (or ``"512MB"``) of rows the streaming store keeps in RAM before it drops the
-        largest class or spills to disk; ``None`` means 128 MiB.
+        Bytes (or ``"512MB"``) of working memory for the whole fit, above what the process
+        holds before it: the chunk buffers (measured from the first chunk), the store of the
+        classes that may need synthetic rows (past its share it drops the largest class or
+        spills to disk), the neighbour graphs and the exact search's scratch, which plans
+        its blocks to fit (same result, slower when tight). ``None``: the store keeps 128 MiB
+        of rows and the search takes what its fastest plan needs. See
+        :mod:`streamsmote._budget`.
 
     Attributes
     ----------
