@@ -5,8 +5,10 @@ data set, majority included. The data set streams past once (a second read of th
 each query row keeps a running top-M list of ``(squared distance, global row number)``, and
 every chunk of references is merged into those lists:
 
-* a float32 matrix product (BLAS, single-threaded per worker) of a block of centred query
-  rows with a packed block of ``-2 R^T`` gives screening scores ``|r|^2 - 2 q.r``;
+* a float32 matrix product (BLAS, single-threaded per worker, called from the numba kernel
+  :func:`_screen_chunk` a tile of 64 query rows at a time, so the scores are screened while
+  they are in cache) of centred query rows with a packed block of ``-2 R^T`` gives screening
+  scores ``|r|^2 - 2 q.r``;
 * a float32 threshold per query, derived from its current M-th exact distance plus a proven
   bound on the rounding of the scores, rejects every row that cannot enter its list (a
   vectorised pre-check over runs of scores, as in :func:`~streamsmote.kernels.topk._any_hit`);
@@ -32,10 +34,14 @@ from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import run_rows
 from ..kernels.topk import NO_INDEX, RUN
-from .exact import _U32, _openblas_wide_call, _packed_blocks, _single_threaded_blas
+from .exact import _U32, _packed_blocks, _single_threaded_blas
 
-QUERY_BLOCK = 512
+# Reference rows per block, and query rows per tile of products: a tile of float32 products
+# (128 KB) is screened while it is still in cache.
 REF_BLOCK = 512
+TILE_ROWS = 64
+# Query rows per thread at least.
+QUERY_BLOCK = 512
 # Below this many query x reference pairs per update, float64 brute force is as fast.
 BRUTE_MAX_PAIRS = 1 << 18
 # Rounding bound of the float32 scores, as in exact.kneighbors_exact: coef * (|q| + |r|)^2.
@@ -163,32 +169,23 @@ class RunningTopM:
         packed = _packed_blocks(Rc, B)
         Rc = screened = None  # the packed copy is all the screen needs
         rmax = np.sqrt(np.maximum.reduceat(rn, np.arange(0, n_r, B)).astype(np.float64))
-        _openblas_wide_call(d)
 
         def part(lo, hi):
-            buf = np.empty(QUERY_BLOCK * B, dtype=np.float32)
-            for q0 in range(lo, hi, QUERY_BLOCK):
-                q1 = min(q0 + QUERY_BLOCK, hi)
-                Qc = self._Qc[q0:q1]
-                lists = [a[q0:q1] for a in args]
-                for b in range(packed.shape[0]):
-                    r0 = b * B
-                    r1 = min(r0 + B, n_r)
-                    S = buf[: (q1 - q0) * (r1 - r0)].reshape(q1 - q0, r1 - r0)
-                    np.matmul(Qc, packed[b, :, : r1 - r0], out=S)
-                    _screen_update(
-                        S,
-                        rn[r0:r1],
-                        self.Q[q0:q1],
-                        R,
-                        r0,
-                        offset,
-                        self._qn[q0:q1],
-                        self._qr[q0:q1],
-                        rmax[b],
-                        self._coef,
-                        *lists,
-                    )
+            work = np.empty(TILE_ROWS * B, dtype=np.float32)
+            _screen_chunk(
+                self._Qc[lo:hi],
+                packed,
+                rn,
+                rmax,
+                self.Q[lo:hi],
+                R,
+                offset,
+                self._qn[lo:hi],
+                self._qr[lo:hi],
+                self._coef,
+                *(a[lo:hi] for a in args),
+                work,
+            )
             _fill_payload(*_payload_args(fill, lo, hi, self._rows, self._slot))
 
         with _single_threaded_blas():
@@ -314,6 +311,41 @@ def _screen_update(S, rn, Q, R, r0, offset, qn, qr, rmax, coef, td, ti, ts):
             for b in range(lo, hi):
                 if rn[b] + Si[b] <= t and _offer(Q, i, R, r0 + b, offset + r0 + b, tdi, tii, tsi):
                     t = _score_bound(tdi[m], qn[i], err)
+
+
+@numba.njit(**SERIAL)
+def _screen_chunk(Qc, packed, rn, rmax, Q, R, offset, qn, qr, coef, td, ti, ts, work):
+    """Merge a chunk of reference rows into the lists of the queries ``Q``: for every block
+    of ``packed`` (``-2 Rc^T`` by blocks) and every tile of ``work.size // block`` centred
+    queries ``Qc``, the float32 products (single-precision BLAS through ``np.dot``) and, while
+    they are in cache, their screen (:func:`_screen_update`)."""
+    nq = Qc.shape[0]
+    B = packed.shape[2]
+    n_r = R.shape[0]
+    rows = work.shape[0] // B
+    for b in range(packed.shape[0]):
+        r0 = b * B
+        nb = min(B, n_r - r0)
+        P = packed[b] if nb == B else np.ascontiguousarray(packed[b, :, :nb])
+        for t0 in range(0, nq, rows):
+            t1 = min(t0 + rows, nq)
+            S = work[: (t1 - t0) * nb].reshape((t1 - t0, nb))
+            np.dot(Qc[t0:t1], P, S)
+            _screen_update(
+                S,
+                rn[r0 : r0 + nb],
+                Q[t0:t1],
+                R,
+                r0,
+                offset,
+                qn[t0:t1],
+                qr[t0:t1],
+                rmax[b],
+                coef,
+                td[t0:t1],
+                ti[t0:t1],
+                ts[t0:t1],
+            )
 
 
 @numba.njit(**SERIAL)
