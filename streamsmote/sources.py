@@ -500,6 +500,8 @@ def _read_csv_stream(stream, target, chunksize=100_000, name="-", progress=False
     text = io.BufferedReader(_Prefixed(header, stream))
     chunks = _iter_csv(text, target, chunksize, pandas_kwargs, name=name)
     head = next(chunks, None)
+    if head is not None and not len(head[1]):  # pandas' one empty chunk of a bare header
+        head = None
     if head is None:  # a header only: the names as pandas reads them
         columns = pd.read_csv(io.BytesIO(header), nrows=0, **pandas_kwargs).columns
     else:
