@@ -424,6 +424,15 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None):
     x0,target,is_synthetic
     1.0,0,False
     2.0,1,True
+
+    An open file, e.g. ``sys.stdout`` in a shell pipeline, gets the rows as they come:
+
+    >>> import sys
+    >>> X = pd.DataFrame({"a": [0.1 + 0.2, 1e-310], "b": ["x", 'say "hi", then']})
+    >>> summary = write_csv([(X, pd.Series([0, 1], name="y"))], sys.stdout)
+    a,b,y
+    0.30000000000000004,x,0
+    1e-310,"say ""hi"", then",1
     """
     framer = _Framer(target, mark_synthetic)
     if hasattr(path, "write"):  # an open file such as sys.stdout: no temporary file
