@@ -620,8 +620,8 @@ def _open_stdin(target, chunksize, progress, sep, dtype):
 
     if sys.stdin is None or sys.stdin.isatty():
         raise CLIError(
-            "INPUT - reads CSV from stdin, but stdin is a terminal; pipe the data in, e.g. "
-            f"'cat data.csv | {PROG} ...', or name the input file"
+            "INPUT - reads CSV from stdin, but stdin is a terminal (or closed); pipe the data "
+            f"in, e.g. 'cat data.csv | {PROG} ...', or name the input file"
         )
     dtypes = dict(dtype)
     src = _read_csv_stream(

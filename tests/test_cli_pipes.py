@@ -110,6 +110,7 @@ def test_head_on_stdout_ends_quietly(tmp_path):
 def test_stdin_errors_are_one_line_before_reading(tmp_path, csv_file):
     cases = {
         f"{CMD} resample - - --target label < /dev/null": "input '-' is empty",
+        f"{CMD} resample - - --target label <&-": "stdin is a terminal (or closed)",
         f"cat in.csv | {CMD} resample - out.csv --target label --order interleave": (
             "--order interleave reads INPUT twice, but stdin (INPUT -) can be read only once"
         ),
