@@ -118,6 +118,7 @@ def run_child(code, env=None, timeout=None, label=None):
     res.update(
         wall=wall,
         rss_mb=ru.ru_maxrss / 1024,
+        cpu_s=ru.ru_utime + ru.ru_stime,  # user + system CPU of the child (and its children)
         out=out,
         ok=proc.returncode == 0 and not timed_out,
         timed_out=timed_out,

@@ -1,5 +1,6 @@
-"""Streaming benchmarks: bounded memory, throughput against a bare chunked read, and the
-SUSY-IR16 shape streamed from Parquet against imbalanced-learn in memory.
+"""Streaming benchmarks: bounded memory, throughput against a bare chunked read, the
+SUSY-IR16 shape streamed from Parquet against imbalanced-learn in memory, and the command
+line from CSV to CSV on the demo's data beside a bare read and a bare write of the same file.
 
 Every configuration runs in its own child process; peak RSS is that child's ``ru_maxrss``.
 Data files are generated once into ``$SSBENCH_DIR`` (default ``/tmp/ssbench``), never into
@@ -9,12 +10,13 @@ Usage::
 
     python benchmarks/bench_streaming.py           # full run, writes results_streaming.md
     python benchmarks/bench_streaming.py --quick   # tiny sizes, writes to /tmp/ssbench
-    python benchmarks/bench_streaming.py --sections memory,throughput,susy
+    python benchmarks/bench_streaming.py --sections memory,throughput,susy,csv
 """
 
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -34,7 +36,7 @@ from _common import (  # noqa: E402
     write_parquet_file,
 )
 
-SECTIONS = ("memory", "throughput", "susy")
+SECTIONS = ("memory", "throughput", "susy", "csv")
 
 
 def sizes(quick):
@@ -46,6 +48,7 @@ def sizes(quick):
             tp_ns=[100_000, 400_000],
             susy=(300_000, 18, 17_650),
             imblearn_cap=120,
+            csv_rows=200_000,
         )
     return dict(
         mem_n=[1_000_000, 4_000_000, 8_000_000],
@@ -54,6 +57,7 @@ def sizes(quick):
         tp_ns=[1_000_000, 8_000_000],
         susy=(2_881_796, 18, 169_623),
         imblearn_cap=360,
+        csv_rows=2_000_000,
     )
 
 
@@ -329,10 +333,173 @@ def bench_susy(cfg, tmp, env):
     return "\n".join(text), raw
 
 
+# ----------------------------------------------------------------------------- CSV -> CSV
+
+_CSV_BARE_WRITE = """
+import time
+import streamsmote as ss
+# the file's rows in memory (as read), then only the writing is timed
+chunks = list(ss.read_csv({path!r}, target="label", chunksize=100_000))
+{engine}
+t = time.perf_counter()
+info = ss.write_csv(chunks, {out!r})
+emit(t=time.perf_counter() - t, n_in=0, n_out=info["rows"])
+"""
+
+_CSV_COPY = """
+import time
+import streamsmote as ss
+{engine}
+t = time.perf_counter()
+info = ss.write_csv(ss.read_csv({path!r}, target="label", chunksize=100_000), {out!r})
+emit(t=time.perf_counter() - t, n_in=info["rows"], n_out=info["rows"])
+"""
+
+# The command line in this process; its own report gives the time of the resampling (read,
+# resample, write; not the interpreter's start) and the rows written, as a user sees them.
+_CSV_CLI = """
+import contextlib, io, re
+from streamsmote.cli import main
+{engine}
+report = io.StringIO()
+with contextlib.redirect_stdout(report):
+    code = main({argv!r})
+assert code == 0, report.getvalue()
+emit(report=report.getvalue())
+"""
+
+_CSV_PIPE = """
+import subprocess, sys
+done = subprocess.run(
+    ["bash", "-c", "cat {path} | " + sys.executable + " -m streamsmote resample - - "
+     "--target label --seed 0 > {out}"],
+    capture_output=True, text=True, check=True,
+)
+emit(report=done.stderr)
+"""
+
+_PANDAS_TEXT = (
+    "import streamsmote.sinks as sinks; sinks._import_arrow_compute = lambda: None"
+    "  # CSV text by pandas, as without pyarrow"
+)
+
+
+def _cli_numbers(report):
+    """Rows written and seconds from the command's own summary."""
+    rows = int(re.search(r"rows written +([\d,]+)", report).group(1).replace(",", ""))
+    seconds = float(re.search(r"time +([\d.]+) s", report).group(1))
+    return rows, seconds
+
+
+def bench_csv(cfg, tmp, env):
+    from streamsmote.demo import write_demo_data
+
+    n = cfg["csv_rows"]
+    path = os.path.join(tmp, f"demo_{n}.csv")
+    if not os.path.exists(path):
+        write_demo_data(path, n)  # the demo's data: 20 float32 features, 1.5 % minority
+    out = os.path.join(tmp, "csv_out.csv")
+    out_pq = os.path.join(tmp, "csv_out.parquet")
+    argv = ["resample", path, out, "--target", "label", "--seed", "0", "--overwrite"]
+    runs = {
+        "bare chunked read (`read_csv`)": run_child(bare_code(path), env=env, label="csv bare"),
+        "bare write (`write_csv` of the rows held in memory)": run_child(
+            _CSV_BARE_WRITE.format(path=path, out=out, engine=""), env=env, label="csv write"
+        ),
+        "bare write, pandas' `to_csv` text": run_child(
+            _CSV_BARE_WRITE.format(path=path, out=out, engine=_PANDAS_TEXT),
+            env=env,
+            label="csv write pandas",
+        ),
+        "copy (`read_csv` → `write_csv`, no SMOTE)": run_child(
+            _CSV_COPY.format(path=path, out=out, engine=""), env=env, label="csv copy"
+        ),
+        "`streamsmote resample in.csv out.csv`": run_child(
+            _CSV_CLI.format(argv=argv, engine=""), env=env, label="cli csv"
+        ),
+        "`streamsmote resample in.csv out.csv`, pandas' `to_csv` text (no pyarrow)": run_child(
+            _CSV_CLI.format(argv=argv, engine=_PANDAS_TEXT), env=env, label="cli csv pandas"
+        ),
+        "`cat in.csv | streamsmote resample - - > out.csv`": run_child(
+            _CSV_PIPE.format(path=path, out=out), env=env, label="cli pipe"
+        ),
+        "`streamsmote resample in.csv out.parquet`": run_child(
+            _CSV_CLI.format(argv=[*argv[:2], out_pq, *argv[3:]], engine=""),
+            env=env,
+            label="cli parquet",
+        ),
+    }
+    for f in (out, out_pq):
+        if os.path.exists(f):
+            os.unlink(f)
+    rows, raw = [], {}
+    for what, r in runs.items():
+        if "report" in r:
+            n_out, t = _cli_numbers(r["report"])
+            n_in = n
+        else:
+            n_out, t, n_in = r.get("n_out", 0), r.get("t"), r.get("n_in", n)
+            if what.startswith("bare chunked read"):
+                n_out = 0  # it writes nothing
+        rate = (n_out or n_in) / t
+        raw[what] = dict(t=t, n_in=n_in, n_out=n_out, rate=rate, rss_mb=r["rss_mb"])
+        raw[what]["cpu_s"] = r["cpu_s"]
+        rss = "–" if "cat in.csv" in what else fmt_mb(r["rss_mb"])
+        shown = [f"{n_in:,}" if n_in else "–", f"{n_out:,}" if n_out else "–"]
+        label = what.replace("|", "\\|")  # a pipe inside a Markdown table cell
+        rows.append([label, fmt_s(t), *shown, f"{rate / 1e3:,.0f} k", fmt_s(r["cpu_s"]), rss])
+    cli = raw["`streamsmote resample in.csv out.csv`"]
+    old = raw["`streamsmote resample in.csv out.csv`, pandas' `to_csv` text (no pyarrow)"]
+    ok = cli["rate"] >= 400_000
+    text = [
+        f"## Command line, CSV → CSV: the demo's data ({n:,} rows × 20 float32 features, "
+        "1.5 % minority)",
+        "",
+        "`write_demo_data(path, n)` written once as CSV; each run in its own process with a "
+        "warm numba cache. The command's runs report their own time (read, resample, write; "
+        "not the interpreter's start) and rows written, as a user sees them; *rows / s* counts "
+        "rows written (rows read for the bare read). *Process CPU* is the user + system time "
+        "of the whole process (start-up, imports and, for the bare write, reading the file "
+        "first, included; all threads): on a busy shared machine it says more than the time. "
+        "*pandas' `to_csv` text* is the path without pyarrow (and the one before pyarrow "
+        "formatted CSV). The pipeline's peak memory is not measured (it is a grandchild).",
+        "",
+        md_table(
+            ["run", "time", "rows in", "rows out", "rows / s", "process CPU", "peak RSS"], rows
+        ),
+        "",
+        f"- CSV → CSV: {cli['rate'] / 1e3:,.0f} k rows/s ({old['t'] / cli['t']:.1f}× the "
+        f"pandas text path) → target ≥ 400 k rows/s {'**met**' if ok else '**missed**'}.",
+    ]
+    return "\n".join(text), raw
+
+
+_MARK = "<!-- section {} -->"
+
+
+def _kept_sections(path, rerun):
+    """``{name: text}`` of the sections of an existing results file that this run does not
+    redo (sections are delimited by ``<!-- section NAME -->`` lines)."""
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        text = f.read()
+    kept = {}
+    for block in re.split(r"^(?=<!-- section \w+ -->$)", text, flags=re.M)[1:]:
+        name = re.match(r"<!-- section (\w+) -->", block).group(1)
+        if name not in rerun:
+            kept[name] = block.strip()
+    return kept
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--sections", default=",".join(SECTIONS))
+    ap.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help="sections to run; the other sections of an existing results file are kept",
+    )
     ap.add_argument("--out", default=None)
     args = ap.parse_args(argv)
     cfg = sizes(args.quick)
@@ -342,33 +509,42 @@ def main(argv=None):
         if args.quick
         else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results_streaming.md")
     )
+    todo = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = [s for s in todo if s not in SECTIONS]
+    if unknown:
+        raise SystemExit(f"unknown section(s) {unknown}; choose from {SECTIONS}")
     cache = fresh_cache_dir("stream")
     env = {"NUMBA_CACHE_DIR": cache}
     run_child(_PRIME, env=env, label="prime numba cache")
-    t0, l0 = time.time(), load_avg()
-    parts, raw = [], {}
-    for s in [s.strip() for s in args.sections.split(",") if s.strip()]:
+    benches = {
+        "memory": bench_memory,
+        "throughput": bench_throughput,
+        "susy": bench_susy,
+        "csv": bench_csv,
+    }
+    parts, raw = _kept_sections(out, todo), {}
+    for s in todo:
         print(f"== {s}", file=sys.stderr, flush=True)
-        if s == "memory":
-            txt, raw[s] = bench_memory(cfg, tmp, env)
-        elif s == "throughput":
-            txt, raw[s] = bench_throughput(cfg, tmp, env)
-        elif s == "susy":
-            txt, raw[s] = bench_susy(cfg, tmp, env)
-        else:
-            raise SystemExit(f"unknown section {s!r}; choose from {SECTIONS}")
-        parts.append(txt)
+        t0, l0 = time.time(), load_avg()
+        txt, raw[s] = benches[s](cfg, tmp, env)
+        run = (
+            f"_Run {time.strftime('%Y-%m-%d %H:%M')} in {fmt_s(time.time() - t0)}; load "
+            f"average {l0:.1f} at start, {load_avg():.1f} at end; streamsmote code: "
+            f"{code_version()}._"
+        )
+        parts[s] = f"{_MARK.format(s)}\n{txt}\n\n{run}"
         print(txt + "\n", flush=True)
     cleanup(cache)
     header = [
         "# Streaming benchmarks" + (" (--quick)" if args.quick else ""),
-        f"`python benchmarks/bench_streaming.py{' --quick' if args.quick else ''}` — "
-        f"{time.strftime('%Y-%m-%d %H:%M')}, total {fmt_s(time.time() - t0)} (data files "
-        f"cached in {tmp}); load average {l0:.1f} at start, {load_avg():.1f} at end (shared "
-        "machine: compare within a run). streamsmote code: " + code_version() + ".",
+        f"`python benchmarks/bench_streaming.py{' --quick' if args.quick else ''} "
+        f"[--sections {','.join(SECTIONS)}]` (data files cached in {tmp}). Each section says "
+        "when it ran and the load average of this shared machine then: compare within a "
+        "section.",
     ]
+    body = [parts[s] for s in SECTIONS if s in parts]
     with open(out, "w") as f:
-        f.write("\n\n".join(header + parts) + "\n")
+        f.write("\n\n".join(header + body) + "\n")
     with open(
         os.path.join(tmp, "raw_streaming" + ("_quick" if args.quick else "") + ".json"), "w"
     ) as f:

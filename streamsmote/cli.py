@@ -9,7 +9,9 @@
 
 Files are CSV (``.csv``, ``.tsv``, compressed ``.csv.gz`` ... for input) or Parquet
 (``.parquet``, ``.pq``, or for input a directory of ``*.parquet`` part files), chosen by
-extension. Everything is streamed chunk by chunk; outputs are written atomically.
+extension; ``-`` as INPUT reads CSV from stdin and as OUTPUT writes CSV to stdout (reports
+then go to stderr), so the command sits in a shell pipeline. Everything is streamed chunk by
+chunk; output files are written atomically.
 
 A user error (missing file, unknown column, bad option, a class too small for ``--k``, ...)
 prints one line ``streamsmote: error: ...`` on stderr and exits with code 2. Ctrl-C, SIGTERM
@@ -41,6 +43,7 @@ EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE (not defined on Windows)
 # Signals that end a command the way Ctrl-C does: cleanup, one line, exit 128 + signal.
 CLEANUP_SIGNALS = ("SIGTERM", "SIGHUP")
 
+STDIO = "-"  # INPUT: read CSV from stdin; OUTPUT: write CSV to stdout
 CSV_EXTS = (".csv", ".tsv", ".txt")
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip")
 PARQUET_EXTS = (".parquet", ".pq")
@@ -222,6 +225,12 @@ _OPTION_PATTERNS = (
     (r"read_(?:csv|parquet)\(('[^']*'|\d+ files), target=[^)]*\)", r"\1"),
     # the fix for a CSV column whose dtype changes between chunks
     (r"read_csv\(\.\.\., dtype=\{'([^']*)': '([^']*)'\}\)", r"--dtype \1=\2"),
+    # a second read of stdin (the only one-shot input of the command line)
+    (
+        r"pass a re-iterable source \(from_chunks\(lambda: make_chunks\(\)\), read_csv, "
+        r"read_parquet\)",
+        "save stdin to a file and pass its path",
+    ),
 )
 _OPTION_NAMES = (
     ("m_neighbors=", "--m-neighbors "),
@@ -281,10 +290,12 @@ def build_parser():
         help="stream INPUT into a balanced OUTPUT file",
         description="Read INPUT chunk by chunk and write the originals plus SMOTE's synthetic "
         "rows to OUTPUT (atomically). Formats by extension: .csv/.tsv or .parquet/.pq (input "
-        "may also be a directory of *.parquet part files).",
+        "may also be a directory of *.parquet part files). INPUT - reads CSV from stdin and "
+        "OUTPUT - writes CSV to stdout (the report then goes to stderr), e.g. 'cat in.csv | "
+        "streamsmote resample - - --target y > out.csv'.",
     )
-    p.add_argument("input", metavar="INPUT")
-    p.add_argument("output", metavar="OUTPUT")
+    p.add_argument("input", metavar="INPUT", help="file, directory of *.parquet, or - (stdin)")
+    p.add_argument("output", metavar="OUTPUT", help="file, or - (stdout)")
     _common(p)
     p.add_argument(
         "--neighbors",
@@ -328,7 +339,9 @@ def build_parser():
         "gap, empty on original rows: a synthetic row's numeric features are "
         "X[parent_row] + gap * (X[neighbor_row] - X[parent_row])",
     )
-    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace OUTPUT if it exists (not for -)"
+    )
     p.set_defaults(func=cmd_resample)
 
     p = commands.add_parser(
@@ -338,7 +351,7 @@ def build_parser():
         "ratio, the synthetic rows each class would get and the memory the minority store "
         "would need.",
     )
-    p.add_argument("input", metavar="INPUT")
+    p.add_argument("input", metavar="INPUT", help="file, directory of *.parquet, or - (stdin)")
     _common(p)
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(func=cmd_inspect)
@@ -576,6 +589,8 @@ def _positive_int(text):
 
 
 def _input_format(path):
+    if path == STDIO:
+        return "csv"
     lower = os.path.basename(os.path.normpath(path)).lower()
     if os.path.isdir(path):
         return "parquet"
@@ -595,6 +610,8 @@ def _input_format(path):
 
 
 def _output_format(path):
+    if path == STDIO:
+        return "csv"
     lower = path.lower()
     if lower.endswith(PARQUET_EXTS):
         return "parquet"
@@ -602,7 +619,7 @@ def _output_format(path):
         return "csv"
     raise CLIError(
         f"cannot tell the format of output {path!r} from its extension; name it *.csv, "
-        "*.parquet or *.pq"
+        "*.parquet or *.pq, or pass - to write CSV to stdout"
     )
 
 
@@ -624,6 +641,8 @@ def open_source(
     from .sources import read_csv, read_parquet
 
     fmt = _input_format(path)
+    if path == STDIO:
+        return _open_stdin(target, chunksize, progress, sep, dtype, passthrough, passthrough_fill)
     if not os.path.exists(path):
         raise CLIError(f"input file {path!r} does not exist")
     passthrough_options = {"passthrough": passthrough, "passthrough_fill": passthrough_fill}
@@ -659,6 +678,39 @@ def open_source(
     return src
 
 
+def _open_stdin(target, chunksize, progress, sep, dtype, passthrough, passthrough_fill):
+    """A one-shot source over the CSV text piped to stdin, read chunk by chunk as it comes."""
+    from .sources import _read_csv_stream
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise CLIError(
+            "INPUT - reads CSV from stdin, but stdin is a terminal (or closed); pipe the data "
+            f"in, e.g. 'cat data.csv | {PROG} ...', or name the input file"
+        )
+    dtypes = dict(dtype)
+    src = _read_csv_stream(
+        sys.stdin.buffer, target, chunksize, name=STDIO, progress=progress,
+        sep=_separator(sep) or ",", dtype=dtypes, passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
+    )  # fmt: skip
+    unknown = [c for c in dtypes if c not in (target, *src.columns, *src.passthrough)]
+    if unknown:
+        raise CLIError(
+            f"--dtype names column(s) {unknown} that stdin does not have; its columns are "
+            f"{[*src.columns, target]}"
+        )
+    return src
+
+
+def _check_once(args, why):
+    """Refuse, before reading anything, a command that must read INPUT twice from stdin."""
+    if args.input == STDIO:
+        raise CLIError(
+            f"{why} reads INPUT twice, but stdin (INPUT -) can be read only once; save the "
+            "data to a file and pass its path"
+        )
+
+
 def _open_input(args, progress=False):
     """:func:`open_source` with the options of ``resample`` or ``inspect``."""
     return open_source(
@@ -675,6 +727,8 @@ def _open_input(args, progress=False):
 
 def _check_output(path, overwrite, input_path):
     fmt = _output_format(path)
+    if path == STDIO:
+        return fmt  # stdout: nothing to replace, no temporary file
     if os.path.isdir(path):
         raise CLIError(
             f"output {path!r} is a directory; name an output file such as "
@@ -682,7 +736,7 @@ def _check_output(path, overwrite, input_path):
         )
     if os.path.exists(path) and not overwrite:
         raise CLIError(f"output {path!r} already exists; pass --overwrite to replace it")
-    if os.path.exists(path) and os.path.samefile(path, input_path):
+    if input_path != STDIO and os.path.exists(path) and os.path.samefile(path, input_path):
         raise CLIError(f"output {path!r} is the input file; write to another path")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
@@ -795,9 +849,15 @@ def _is_numpy_dtype(dtype):
     return isinstance(dtype, np.dtype)
 
 
-def _label_dtype(args):
-    """The dtype of the target column, from the first chunk of the input."""
+def _label_dtype(args, src):
+    """The dtype of the target column, from the first chunk of the input (``src``'s, read
+    when stdin was opened)."""
     path = args.input
+    if path == STDIO:
+        if src.head is None:
+            raise CLIError("stdin (INPUT -) has a header but no rows")
+        dtype = src.head[1].dtype
+        return getattr(dtype, "numpy_dtype", dtype)
     it = iter(_open_input(args))
     try:
         _, y = next(it)
@@ -822,13 +882,17 @@ def cmd_resample(args):
     fmt_out = _check_output(args.output, args.overwrite, args.input)
     if args.mark_synthetic is not None and args.mark_synthetic == args.target:
         raise CLIError("--mark-synthetic must differ from --target")
+    if args.order == "interleave":
+        _check_once(args, "--order interleave")
+    if args.method in _TWO_PASS:
+        _check_once(args, f"--method {args.method}")
     parse_memory(args.memory_limit, name="--memory-limit")
     strategy = parse_strategy(args.strategy)
     counts = None
     src = _open_input(args, progress=_progress_wanted())
     needs_labels = isinstance(strategy, dict) or args.class_counts is not None
     if needs_labels:
-        dtype = _label_dtype(args)
+        dtype = _label_dtype(args, src)
         if isinstance(strategy, dict):
             strategy = match_labels(strategy, dtype=dtype)
         if args.class_counts is not None:
@@ -839,19 +903,30 @@ def cmd_resample(args):
     batches = sm.resample_chunks(src, order=args.order, class_counts=counts)
     if src.progress and args.order == "append":
         batches = _synthetic_progress(batches, sm)
+    to_stdout = args.output == STDIO
     start = time.perf_counter()
     written = write(
         batches,
-        args.output,
+        sys.stdout.buffer if to_stdout else args.output,
         mark_synthetic=args.mark_synthetic,
         overwrite=args.overwrite,
         target=args.target,
         provenance=args.provenance,
     )
     elapsed = time.perf_counter() - start
-    print(f"{PROG} resample: {args.input} -> {written['path']}")
-    print_summary(sm, written, elapsed)
+    # With the rows on stdout, the report goes to stderr.
+    report = sys.stderr if to_stdout else sys.stdout
+    if to_stdout:
+        sys.stdout.flush()
+        written["path"] = "stdout"
+    source = "stdin" if args.input == STDIO else args.input
+    print(f"{PROG} resample: {source} -> {written['path']}", file=report)
+    print_summary(sm, written, elapsed, file=report)
     return 0
+
+
+# methods that read the input a second time (for each stored row's neighbours over all rows)
+_TWO_PASS = ("borderline1", "borderline2", "adasyn", "svm")
 
 
 def _synthetic_progress(batches, sm):
@@ -1018,7 +1093,16 @@ def cmd_inspect(args):
     report = inspect_source(src, k=method_k(args), strategy=strategy, roles=roles)
     report["method"] = args.method
     if args.method in _FITTED_IN_INSPECT and not report["too_small"]:
-        report.update(_what_the_method_makes(args, strategy, report["class_counts"]))
+        if args.input == STDIO:
+            # Fitting the method would read the input again: the plan is all stdin gives.
+            warnings.warn(
+                f"--method {args.method} may make fewer rows than planned; how many is known "
+                "only by fitting it, in a second read that stdin (INPUT -) does not allow: "
+                "inspect a file for that",
+                stacklevel=1,
+            )
+        else:
+            report.update(_what_the_method_makes(args, strategy, report["class_counts"]))
     report["seconds"] = round(time.perf_counter() - start, 3)
     report["input"] = args.input
     if args.json:
@@ -1171,6 +1255,10 @@ def cmd_demo(args):
         ext = "parquet"
     except ImportError:
         ext = "csv"
+        print(
+            "pyarrow is not installed, so the demo goes through CSV written by pandas, several "
+            'times slower than Parquet; for the fast path: pip install "streamsmote[parquet]"'
+        )
     os.makedirs(args.out, exist_ok=True)
     data = os.path.join(args.out, f"imbalanced.{ext}")
     balanced = os.path.join(args.out, f"balanced.{ext}")
@@ -1198,6 +1286,7 @@ def cmd_demo(args):
         expected_real=counts[minority],
         expected_synthetic=sum(plan.values()),
         seed=args.seed,
+        expected_other=args.rows - counts[minority],
     )
     write = write_parquet if ext == "parquet" else write_csv
     start = time.perf_counter()
@@ -1212,7 +1301,7 @@ def cmd_demo(args):
     print()
     after = {c: counts[c] + plan.get(c, 0) for c in counts}
     try:
-        plot_demo(png, tap.real, tap.synthetic, counts, after, label=minority)
+        plot_demo(png, tap.real, tap.synthetic, counts, after, label=minority, other=tap.other)
     except ImportError as exc:
         print(f"no plot: {exc}")
     else:

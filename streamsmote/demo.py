@@ -114,9 +114,10 @@ def write_demo_data(path, n_rows, n_features=20, minority=0.015, seed=0, chunksi
 class Tap:
     """Pass ``(X, y)`` batches through while keeping a random sample of some of their rows.
 
-    Keeps about ``size`` original rows of class ``label`` and about ``size`` synthetic rows
-    (those flagged in ``batch.synthetic``), each row with a fixed probability, so the sample
-    is spread over the whole stream without holding more than a few thousand rows.
+    Keeps about ``size`` original rows of class ``label``, about ``size`` synthetic rows
+    (those flagged in ``batch.synthetic``) and about ``size`` original rows of the other
+    classes, each row with a fixed probability, so the sample is spread over the whole stream
+    without holding more than a few thousand rows.
 
     Parameters
     ----------
@@ -126,15 +127,33 @@ class Tap:
         How many rows of each kind the stream will carry (sets the keep probability).
     size : int, default=3000
     seed : int, default=0
+    expected_other : int, default=0
+        How many original rows of the other classes the stream will carry (0: keep none).
+
+    Examples
+    --------
+    >>> from streamsmote._batch import Batch
+    >>> X = np.arange(20.0).reshape(10, 2)
+    >>> y = np.array([0] * 6 + [1] * 4)
+    >>> synthetic = np.arange(10) >= 8
+    >>> tap = Tap([Batch(X, y, synthetic)], label=1, expected_real=2, expected_synthetic=2,
+    ...           expected_other=6)
+    >>> n_rows = sum(len(batch[1]) for batch in tap)  # the batches pass through
+    >>> n_rows, tap.real.shape, tap.synthetic.shape, tap.other.shape
+    (10, (2, 2), (2, 2), (6, 2))
     """
 
-    def __init__(self, batches, label, expected_real, expected_synthetic, size=3000, seed=0):
+    def __init__(
+        self, batches, label, expected_real, expected_synthetic, size=3000, seed=0,
+        expected_other=0,
+    ):  # fmt: skip
         self.batches = batches
         self.label = label
         self.p_real = min(1.0, size / max(expected_real, 1))
         self.p_synth = min(1.0, size / max(expected_synthetic, 1))
+        self.p_other = min(1.0, size / expected_other) if expected_other else 0.0
         self.rng = np.random.default_rng(seed)
-        self._real, self._synth = [], []
+        self._real, self._synth, self._other = [], [], []
 
     def __iter__(self):
         for batch in self.batches:
@@ -147,6 +166,9 @@ class Tap:
             synth = np.flatnonzero(synthetic)
             self._real.append(_rows(X, real[self.rng.random(real.size) < self.p_real]))
             self._synth.append(_rows(X, synth[self.rng.random(synth.size) < self.p_synth]))
+            if self.p_other:
+                other = np.flatnonzero((labels != self.label) & ~synthetic)
+                self._other.append(_rows(X, other[self.rng.random(other.size) < self.p_other]))
             yield batch
 
     @property
@@ -158,6 +180,11 @@ class Tap:
     def synthetic(self):
         """Sampled synthetic rows, float64."""
         return _stack(self._synth)
+
+    @property
+    def other(self):
+        """Sampled original rows of the other classes, float64."""
+        return _stack(self._other)
 
 
 def _rows(X, idx):
@@ -171,10 +198,12 @@ def _stack(blocks):
     return np.concatenate(blocks).astype(np.float64) if blocks else np.empty((0, 0))
 
 
-def plot_demo(path, real, synthetic, before, after, label=1):
+def plot_demo(path, real, synthetic, before, after, label=1, other=None):
     """Save a PNG: a 2-D projection of real and synthetic minority rows beside the class counts.
 
-    The projection is onto the first two principal components of the real minority rows
+    The majority rows (``other``) are drawn faintly behind the real minority rows, and the
+    synthetic rows on top, as in the figures of the SMOTE paper (Chawla et al., 2002, JAIR
+    16). The projection is onto the first two principal components of the real minority rows
     (the first two features when there are fewer than two). Uses matplotlib's Agg canvas
     directly, so no GUI backend is touched.
 
@@ -186,6 +215,10 @@ def plot_demo(path, real, synthetic, before, after, label=1):
         Sampled real and synthetic rows of the minority class.
     before, after : dict
         ``{label: rows}`` before and after resampling.
+    label : default=1
+        The minority class, for the title.
+    other : ndarray (n, d), optional
+        Sampled rows of the other classes, drawn behind.
 
     Raises
     ------
@@ -201,22 +234,36 @@ def plot_demo(path, real, synthetic, before, after, label=1):
         ) from exc
 
     def project(rows):
-        return rows @ basis if rows.size else np.empty((0, 2))
+        return (rows - centre) @ basis if rows.size else np.empty((0, 2))
 
+    other = np.empty((0, real.shape[1])) if other is None else other
     if real.shape[0] >= 2 and real.shape[1] >= 2:
         centre = real.mean(axis=0)
         _, _, vt = np.linalg.svd(real - centre, full_matrices=False)
         basis = vt[:2].T
-        real_2d, synth_2d = project(real - centre), project(synthetic - centre)
+        real_2d, synth_2d, other_2d = project(real), project(synthetic), project(other)
         axes_names = ("PC 1", "PC 2")
     else:
-        real_2d, synth_2d = real[:, :2], synthetic[:, :2]
+        real_2d, synth_2d, other_2d = real[:, :2], synthetic[:, :2], other[:, :2]
         axes_names = ("feature 0", "feature 1")
 
     fig = Figure(figsize=(11, 4.6), dpi=100)
     FigureCanvasAgg(fig)
     ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
-    # Real rows first, synthetic rows on top: synthetic rows should fill the real clusters.
+    # The majority faintly behind, then the real rows, and the synthetic rows on top: these
+    # should fill the real clusters, not the space between them.
+    if other_2d.size:
+        others = [c for c in before if c != label]
+        name = f"class {others[0]!r}" if len(others) == 1 else "other classes"
+        ax.scatter(
+            other_2d[:, 0],
+            other_2d[:, 1],
+            s=4,
+            alpha=0.15,
+            c="0.45",
+            linewidths=0,
+            label=f"{name} (sample of {len(other_2d):,})",
+        )
     if real_2d.size:
         ax.scatter(
             real_2d[:, 0],

@@ -10,15 +10,20 @@ behind by a process that was killed outright (SIGKILL, power cut) is removed, wi
 by the next write of the same destination.
 """
 
+import collections
+import functools
+import io
 import os
 import secrets
 import stat
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from . import _polars
+from ._threads import n_threads
 
 __all__ = ["write_csv", "write_parquet"]
 
@@ -317,6 +322,132 @@ def _discard(tmp):
 
 
 # ---------------------------------------------------------------------------------------------
+# CSV text
+# ---------------------------------------------------------------------------------------------
+
+# Rows formatted at once: the text of a block is a few times the size of its numbers, so even
+# a huge batch is written in bounded memory, and blocks are handed to threads.
+_CSV_BLOCK = 1 << 14
+
+
+def _import_arrow_compute():
+    """pyarrow and pyarrow.compute, or None when pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    return pa, pc
+
+
+class _CsvText:
+    """The CSV bytes of DataFrames, as ``DataFrame.to_csv(index=False)`` writes them.
+
+    With pyarrow installed the fields are formatted and joined by pyarrow's compute kernels,
+    about ten times faster than pandas; pandas writes otherwise, and writes any batch with a
+    column of another type (dates, decimals, mixed objects). Field for field the text is
+    pandas': floats in their shortest round-trip form with ``.0`` on whole numbers (so a float
+    column reads back as float), NaN and missing values as empty fields, ``True``/``False``,
+    strings quoted only when they hold a comma, a quote or a line break. Only the notation of
+    some floats differs (pyarrow writes ``0.00001`` and ``1e+15`` where Python writes
+    ``1e-05`` and ``1000000000000000.0``): the same numbers, read back bit for bit.
+    """
+
+    def __init__(self):
+        self.arrow = _import_arrow_compute()
+
+    def header(self, df):
+        return df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+    def blocks(self, df):
+        """Yield one function per block of rows of ``df`` that returns the block's CSV bytes
+        (each can run on another thread)."""
+        n = len(df)
+        # One column: pandas quotes an empty field ('""') so that the row is not blank.
+        arrays = self._arrays(df) if self.arrow is not None and df.shape[1] > 1 else None
+        for start in range(0, n, _CSV_BLOCK):
+            stop = min(start + _CSV_BLOCK, n)
+            if arrays is not None:
+                yield functools.partial(
+                    self._arrow_block, [a.slice(start, stop - start) for a in arrays]
+                )
+            else:
+                yield functools.partial(_pandas_block, df.iloc[start:stop])
+
+    def _arrays(self, df):
+        """The columns of ``df`` as arrow arrays (NaN as null), or None if one has a type
+        formatted by pandas only."""
+        pa, _ = self.arrow
+        arrays = []
+        for j in range(df.shape[1]):
+            try:
+                a = pa.array(df.iloc[:, j], from_pandas=True)
+            except (pa.ArrowException, TypeError, ValueError):  # e.g. mixed objects
+                return None
+            if isinstance(a, pa.ChunkedArray):  # pandas' arrow-backed columns
+                a = a.combine_chunks()
+            if pa.types.is_dictionary(a.type):  # categorical columns: the text of their values
+                a = a.dictionary_decode()
+            if _arrow_kind(pa, a.type) is None:
+                return None
+            arrays.append(a)
+        return arrays
+
+    def _arrow_block(self, arrays):
+        """The CSV bytes of equal-length arrow arrays."""
+        pa, pc = self.arrow
+        fields = [_arrow_fields(pa, pc, a) for a in arrays]
+        fields[-1] = pc.binary_join_element_wise(fields[-1], "\n", "")
+        lines = pc.binary_join_element_wise(*fields, ",")
+        # The lines are back to back in the values buffer of the string array.
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+        first, last = offsets[lines.offset], offsets[lines.offset + len(lines)]
+        return memoryview(lines.buffers()[2])[first:last]
+
+
+def _pandas_block(df):
+    return df.to_csv(header=False, index=False, lineterminator="\n").encode("utf-8")
+
+
+def _arrow_kind(pa, t):
+    """The kind (float, int, bool, str) of an arrow type written here, else None."""
+    if pa.types.is_floating(t) and not pa.types.is_float16(t):
+        return "float"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_boolean(t):
+        return "bool"
+    string_view = getattr(pa.types, "is_string_view", lambda t: False)  # pyarrow >= 16
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or string_view(t):
+        return "str"
+    return None
+
+
+def _arrow_fields(pa, pc, a):
+    """The CSV fields of an arrow array of a kind :func:`_arrow_kind` names, as pandas writes
+    them, in a string array."""
+    kind = _arrow_kind(pa, a.type)
+    if kind == "bool":
+        text = pc.if_else(a, "True", "False")
+    else:
+        text = a.cast(pa.string())
+    if kind == "float":
+        x = a.to_numpy(zero_copy_only=False)
+        if np.any(np.trunc(x) == x):  # checked on the numbers: rare, and cheaper than text
+            # pyarrow writes 1.0 as "1" (and -0.0 as "-0"): pandas' "1.0" keeps it a float.
+            whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
+            text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    elif kind == "str":
+        special = pc.match_substring_regex(text, '[,"\r\n]')
+        if pc.any(special).as_py():
+            quoted = pc.binary_join_element_wise(
+                '"', pc.replace_substring(text, '"', '""'), '"', ""
+            )
+            text = pc.if_else(special, quoted, text)
+    return pc.fill_null(text, "") if text.null_count else text
+
+
+# ---------------------------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------------------------
 
@@ -331,13 +462,15 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
         or :class:`~streamsmote._batch.Batch` objects. X is a DataFrame (pandas or polars) or a
         2-D ndarray (its columns are then named ``x0``, ``x1``, ...); y a Series (pandas or
         polars) or 1-D ndarray.
-    path : str or os.PathLike
-        Destination file.
+    path : str, os.PathLike or file object
+        Destination file, or an open file (binary, or text such as ``sys.stdout``) that the
+        rows are written to as they come, without a temporary file.
     mark_synthetic : str, optional
         If given, add a bool column of this name: ``batch.synthetic`` for batches that carry
         it, False otherwise.
     overwrite : bool, default=True
-        Replace an existing file. If False and ``path`` exists, raise before writing.
+        Replace an existing file. If False and ``path`` exists, raise before writing. Ignored
+        for an open file.
     target : str, optional
         Name of the label column when y is not a named Series (default ``"target"``).
     provenance : bool or tuple of 3 str, default=False
@@ -350,7 +483,8 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     Returns
     -------
     dict
-        ``{"path", "rows", "synthetic_rows", "batches", "columns"}`` of what was written.
+        ``{"path", "rows", "synthetic_rows", "batches", "columns"}`` of what was written
+        (``path`` is the file object's ``name``, or None, for an open file).
 
     Raises
     ------
@@ -363,7 +497,13 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     Notes
     -----
     The header is written once, from the first batch; later batches are appended (their
-    columns reordered to the first batch's if needed). The data go to a hidden temporary file
+    columns reordered to the first batch's if needed). The text is what
+    ``DataFrame.to_csv(index=False)`` writes: every value reads back unchanged with
+    :func:`pandas.read_csv` (floats bit for bit, in their shortest round-trip form). When
+    pyarrow is installed its compute kernels format the rows, about ten times faster than
+    pandas (only the notation of some floats differs: ``0.00001`` for ``1e-05``, ``1e+15``
+    for ``1000000000000000.0``); columns of types it does not handle here (dates, decimals,
+    mixed objects) are written by pandas. The data go to a hidden temporary file
     ``.{name}.tmp-{pid}-{random}`` beside ``path``, renamed over ``path`` when all batches are
     written; on any exception (including ``KeyboardInterrupt``) it is deleted, so ``path`` is
     never partially written. A replaced file keeps its permission bits; when ``path`` is a
@@ -387,21 +527,74 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     x0,target,is_synthetic
     1.0,0,False
     2.0,1,True
+
+    An open file, e.g. ``sys.stdout`` in a shell pipeline, gets the rows as they come:
+
+    >>> import sys
+    >>> X = pd.DataFrame({"a": [0.1 + 0.2, 1e-310], "b": ["x", 'say "hi", then']})
+    >>> summary = write_csv([(X, pd.Series([0, 1], name="y"))], sys.stdout)
+    a,b,y
+    0.30000000000000004,x,0
+    1e-310,"say ""hi"", then",1
     """
     framer = _Framer(target, mark_synthetic, provenance)
+    if hasattr(path, "write"):  # an open file such as sys.stdout: no temporary file
+        _write_csv_text(chunks, framer, _byte_writer(path))
+        return framer.summary(getattr(path, "name", None))
     path, dest, tmp = _prepare(path, overwrite)
     try:
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
-            for batch in chunks:
-                df = framer.frame(batch)
-                header = framer.batches == 1
-                if len(df) or header:
-                    df.to_csv(f, header=header, index=False, lineterminator="\n")
+        with open(tmp, "wb") as f:
+            _write_csv_text(chunks, framer, f.write)
         _commit(tmp, dest, overwrite)
     except BaseException:
         _discard(tmp)
         raise
     return framer.summary(path)
+
+
+def _write_csv_text(chunks, framer, write):
+    """Frame each batch and hand its CSV bytes to ``write``: the header with the first batch,
+    then the rows of every batch, in order."""
+    text = _CsvText()
+    threads = n_threads() if text.arrow is not None else 1
+    if threads == 1:
+        for batch in chunks:
+            df = framer.frame(batch)
+            if framer.batches == 1:
+                write(text.header(df))
+            for block in text.blocks(df):
+                write(block())
+        return
+    # pyarrow's kernels release the GIL: other threads format blocks of rows while this one
+    # reads and resamples the next batch. The blocks pending are bounded, and so is memory.
+    most = 4 * threads
+    with ThreadPoolExecutor(threads, thread_name_prefix="streamsmote-csv") as pool:
+        pending = collections.deque()
+        try:
+            for batch in chunks:
+                df = framer.frame(batch)
+                if framer.batches == 1:
+                    write(text.header(df))
+                for block in text.blocks(df):
+                    pending.append(pool.submit(block))
+                    while len(pending) > most or (pending and pending[0].done()):
+                        write(pending.popleft().result())
+            while pending:
+                write(pending.popleft().result())
+        finally:
+            for future in pending:  # after an error: nothing more to format
+                future.cancel()
+
+
+def _byte_writer(f):
+    """``write(bytes)`` for an open binary file, or for a text one such as ``sys.stdout``."""
+    if not isinstance(f, io.TextIOBase):
+        return f.write
+    buffer = getattr(f, "buffer", None)
+    if buffer is None:  # e.g. io.StringIO
+        return lambda data: f.write(bytes(data).decode("utf-8"))
+    f.flush()  # text written before ours comes first
+    return buffer.write
 
 
 def write_parquet(

@@ -13,6 +13,7 @@ given to ``from_arrays``) yields ``(DataFrame, Series)``; one built from arrays 
 
 import functools
 import gzip
+import io
 import os
 import sys
 import zlib
@@ -536,16 +537,18 @@ def _csv_header(path, kwargs):
     return row.iloc[0].tolist()
 
 
-def _iter_csv(path, target, chunksize, kwargs):
+def _iter_csv(path, target, chunksize, kwargs, name=None):
+    """``(X, y, None)`` chunks of a CSV file, or of an open stream (named ``name``)."""
+    name = os.fspath(path) if name is None else name
     try:
         with pd.read_csv(path, chunksize=chunksize, **kwargs) as reader:
             for chunk in reader:
                 if target not in chunk.columns:
-                    check_target_column(chunk.columns, target, where=repr(os.fspath(path)))
+                    check_target_column(chunk.columns, target, where=repr(name))
                 y = chunk.pop(target)
                 yield chunk, y, None
     except (*_CSV_CORRUPT, *_CSV_UNPARSABLE) as exc:
-        raise _csv_read_error(path, exc) from exc
+        raise _csv_read_error(name, exc) from exc
 
 
 def read_csv(
@@ -638,6 +641,106 @@ def read_csv(
         passthrough=passthrough,
         passthrough_fill=passthrough_fill,
     )
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream that returns ``head`` (bytes already read from ``stream``) and then
+    the rest of ``stream``."""
+
+    def __init__(self, head, stream):
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        read = getattr(self._stream, "read1", self._stream.read)  # what has arrived, no more
+        data = read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _read_csv_stream(
+    stream,
+    target,
+    chunksize=100_000,
+    name="-",
+    progress=False,
+    passthrough=None,
+    passthrough_fill="null",
+    **pandas_kwargs,
+):
+    """A one-shot :class:`ChunkSource` over CSV text from an open binary stream, e.g.
+    ``sys.stdin.buffer`` for the command line's ``-``, read in chunks as the text arrives.
+
+    The header row is read and checked first, as :func:`read_csv` checks a file's (names
+    unique, the target among them), then the first chunk, so that ``columns`` and the
+    source's ``head`` (that first ``(X, y)`` chunk, unchecked, or None when the stream has
+    only a header) are known before iterating. ``name`` names the input in messages.
+
+    Examples
+    --------
+    >>> import io
+    >>> text = io.BytesIO(b"a,label\\n0.5,0\\n1.5,1\\n2.5,0\\n")
+    >>> src = _read_csv_stream(text, "label", chunksize=2)
+    >>> src.columns, src.head[1].dtype, src.reiterable
+    (['a'], dtype('int64'), False)
+    >>> [y.tolist() for X, y in src]
+    [[0, 1], [0]]
+    """
+    chunksize = check_chunksize(chunksize)
+    header = stream.readline()
+    if not header.strip():
+        raise ValueError(
+            f"input {name!r} is empty: CSV text needs a header row naming its columns, then "
+            "one row per sample."
+        )
+    options = {k: v for k, v in pandas_kwargs.items() if k in _CSV_LAYOUT_OPTIONS}
+    try:
+        names = pd.read_csv(
+            io.BytesIO(header), header=None, dtype=str, keep_default_na=False, **options
+        )
+    except (*_CSV_CORRUPT, *_CSV_UNPARSABLE) as exc:
+        raise _csv_read_error(name, exc) from exc
+    check_unique_columns(names.iloc[0].tolist(), where=f"input {name!r}")
+    text = io.BufferedReader(_Prefixed(header, stream))
+    chunks = _iter_csv(text, target, chunksize, pandas_kwargs, name=name)
+    head = next(chunks, None)
+    if head is not None and not len(head[1]):  # pandas' one empty chunk of a bare header
+        head = None
+    if head is None:  # a header only: the names as pandas reads them
+        columns = pd.read_csv(io.BytesIO(header), nrows=0, **pandas_kwargs).columns
+    else:
+        columns = list(head[0].columns) + [target]
+    check_target_column(columns, target, where=repr(name))
+    passthrough = check_passthrough(passthrough, columns, target, f"input {name!r}")
+
+    def replay():
+        if head is not None:
+            yield head
+            yield from chunks
+
+    src = ChunkSource(
+        replay,
+        name=f"read_csv({name!r}, target={target!r}, chunksize={chunksize})",
+        kind="pandas",
+        target=target,
+        columns=[c for c in columns if c != target and c not in passthrough],
+        chunksize=chunksize,
+        reiterable=False,
+        progress=progress,
+        dtype_hint=_CSV_DTYPE_HINT,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
+    )
+    src.head = head and head[:2]
+    return src
 
 
 # ---------------------------------------------------------------------------------------------
