@@ -1,24 +1,22 @@
 """k-nearest-neighbour graphs within one class.
 
-``exact`` is a numba kernel (the reference for tests); ``approx`` is pynndescent, imported
-only when it runs; ``auto`` picks between them by class size and by whether pynndescent has
-already paid its compile cost in this process (see :func:`choose`).
+``exact`` is a numba kernel (the reference for tests); ``approx`` is streamsmote's own
+approximate graph (:mod:`.approx`: cached kernels, no compile once the disk cache is warm);
+``pynndescent`` is pynndescent, imported only when it runs; ``auto`` picks by class size and
+never pays a compile (see :func:`choose`).
 """
 
 from .exact import kneighbors_exact
 
 __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 
-METHODS = ("auto", "exact", "approx")
+METHODS = ("auto", "exact", "approx", "pynndescent")
 
-# Exact self-search costs ~0.5-0.65 ns per pair at d=20 on 2 cores (6.4 s at 100k rows, 14 s
-# at 170k); pynndescent builds 100k rows in ~4.5 s once compiled, but its first build in a
-# process compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX
-# rows always; above AUTO_COLD_MIN rows it loses even when pynndescent must compile first; in
-# between it wins unless pynndescent is already compiled in this process. Never pay a minute
-# to save a second.
+# neighbors="auto" (benchmarks/results_graph.md, "auto"): the exact search up to
+# AUTO_EXACT_MAX rows, where it is as fast as the approximate graph and gives the exact answer,
+# the approximate graph above. pynndescent is never chosen: it pays 45-90 s of compile in every
+# process, and once compiled it is still slower than the approximate graph (same table).
 AUTO_EXACT_MAX = 60_000
-AUTO_COLD_MIN = 350_000
 
 
 def choose(n_rows, method="auto"):
@@ -33,13 +31,7 @@ def choose(n_rows, method="auto"):
     """
     if method != "auto":
         return method
-    if n_rows <= AUTO_EXACT_MAX:
-        return "exact"
-    if n_rows >= AUTO_COLD_MIN:
-        return "approx"
-    from . import approx
-
-    return "approx" if approx.is_warm() else "exact"
+    return "exact" if n_rows <= AUTO_EXACT_MAX else "approx"
 
 
 def kneighbors(X, k, method="auto", random_state=None):
@@ -51,9 +43,9 @@ def kneighbors(X, k, method="auto", random_state=None):
         Rows of one class, float32 or float64 (or anything castable to float64).
     k : int
         Neighbours per row; needs ``n >= k + 1``.
-    method : {"auto", "exact", "approx"}
+    method : {"auto", "exact", "approx", "pynndescent"}
     random_state : int or None
-        Seed of pynndescent's random projections (approximate search only).
+        Seed of the approximate graphs' random draws (``approx``, ``pynndescent``).
 
     Returns
     -------
@@ -62,6 +54,10 @@ def kneighbors(X, k, method="auto", random_state=None):
     method = choose(X.shape[0], method)
     if method == "exact":
         return kneighbors_exact(X, k)[0]
-    from .approx import kneighbors_approx
+    if method == "approx":
+        from .approx import kneighbors_approx
 
-    return kneighbors_approx(X, k, random_state=random_state)[0]
+        return kneighbors_approx(X, k, random_state=random_state)[0]
+    from .pynndescent import kneighbors_pynndescent
+
+    return kneighbors_pynndescent(X, k, random_state=random_state)[0]

@@ -1,0 +1,305 @@
+"""Neighbour graph backends: build time, recall@5 and peak memory of ``exact``, ``approx``
+(streamsmote's own graph) and ``pynndescent``, and the ``neighbors="auto"`` threshold.
+
+* Data: ``n`` rows x 20 features, float64, from a fixed seed: *isotropic* (standard normal, the
+  hard case: no low-dimensional structure) and *clustered* (100 Gaussian clusters of different
+  widths around centres spread 4 units apart).
+* Every (size, data, backend) runs in its own fresh child process. *fresh* is the first build
+  in that process (for pynndescent: its compile of 45-90 s plus the build; for streamsmote:
+  loading the kernels from a disk cache that a priming child filled first, whose cold compile
+  is reported apart); *warm* is a second build in the same process, with another seed. CPU
+  is the process CPU time of the fresh build (all threads), steadier than wall time on a busy
+  machine. Peak RSS is the child's ``ru_maxrss``; the data alone is reported apart.
+* Recall@5: on 2,000 random query rows, against a brute-force float64 search computed once per
+  data set by another child and kept on disk.
+* auto: exact and approx warm build times from 10k to 160k rows (isotropic, 20-d); the
+  crossover is the ``AUTO_EXACT_MAX`` of ``streamsmote/neighbors/__init__.py``.
+
+The exact search is not run above 100k rows (it is n^2: about 10 min at 1M on 2 cores); its
+time there is extrapolated from 100k as n^2 and marked so.
+
+Run: python benchmarks/bench_graph.py [--quick] [--sections graph,auto] [--sizes 100000,1000000]
+(writes benchmarks/results_graph.md; --quick: 100k rows only, writes under /tmp/ssbench).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from _common import (  # noqa: E402
+    data_dir,
+    fmt_mb,
+    fmt_s,
+    fresh_cache_dir,
+    machine_info,
+    md_table,
+    run_child,
+)
+
+D = 20
+K = 5
+N_QUERY = 2_000
+SIZES = (100_000, 1_000_000, 4_000_000)
+QUICK_SIZES = (100_000,)
+KINDS = ("isotropic", "clustered")
+BACKENDS = ("exact", "approx", "pynndescent")
+EXACT_MAX_RUN = 100_000
+AUTO_SIZES = (10_000, 20_000, 40_000, 80_000, 160_000)
+QUICK_AUTO_SIZES = (10_000, 20_000, 40_000)
+
+_DATA = f"""
+import numpy as np
+def make(kind, n, d={D}):
+    rng = np.random.default_rng([7, n])
+    if kind == "isotropic":
+        return rng.standard_normal((n, d))
+    centres = rng.standard_normal((100, d)) * 4.0
+    X = rng.standard_normal((n, d)) * rng.uniform(0.3, 1.5, size=(n, 1))
+    X += centres[rng.integers(0, 100, size=n)]
+    return X
+"""
+
+_TRUTH = (
+    _DATA
+    + """
+from streamsmote.neighbors.exact import brute_knn
+X = make({kind!r}, {n})
+q = np.sort(np.random.default_rng([8, {n}]).choice({n}, {nq}, replace=False))
+d = np.empty((q.size, {k})); i = np.empty((q.size, {k}), dtype=np.int64)
+brute_knn(X, np.ascontiguousarray(X[q]), q.astype(np.int64), d, i)
+np.savez({path!r}, q=q, idx=i)
+emit(done=True)
+"""
+)
+
+_BUILD = (
+    _DATA
+    + """
+import resource
+X = make({kind!r}, {n})
+emit(rss_data=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+from streamsmote.neighbors import kneighbors
+def build(seed):
+    t, c = time.perf_counter(), time.process_time()
+    nn = kneighbors(X, {k}, method={backend!r}, random_state=seed)
+    return nn, time.perf_counter() - t, time.process_time() - c
+import time
+nn, fresh, cpu = build(0)
+truth = np.load({truth!r})
+found = nn[truth["q"]]
+recall = float(np.mean([len(set(a) & set(b)) for a, b in zip(found, truth["idx"])])) / {k}
+emit(fresh=fresh, cpu=cpu, recall=recall)
+if {warm}:
+    nn = None
+    _, warm, warm_cpu = build(1)
+    emit(warm=warm, warm_cpu=warm_cpu)
+"""
+)
+
+_AUTO = """
+import time, numpy as np
+from streamsmote.neighbors import kneighbors
+out = {{}}
+for n in {sizes}:
+    X = np.random.default_rng([9, n]).standard_normal((n, {d}))
+    kneighbors(X[:3000], {k}, method={backend!r}, random_state=0)
+    t = time.perf_counter()
+    kneighbors(X, {k}, method={backend!r}, random_state=0)
+    out[n] = time.perf_counter() - t
+emit(times=out)
+"""
+
+_PRIME = """
+import time, numpy as np
+X = np.random.default_rng(0).standard_normal((6000, {d}))
+from streamsmote.neighbors import kneighbors
+t = time.perf_counter()
+for m in ("exact", "approx"):
+    kneighbors(X, {k}, method=m, random_state=0)
+emit(compile=time.perf_counter() - t)
+"""
+
+
+def truth_file(kind, n, env):
+    path = os.path.join(data_dir(), f"graph_truth_{kind}_{n}.npz")
+    if not os.path.exists(path):
+        code = _TRUTH.format(kind=kind, n=n, nq=N_QUERY, k=K, path=path)
+        run_child(code, env=env, label=f"truth {kind} {n}")
+    return path
+
+
+def section_graph(sizes, env, timeout):
+    rows = []
+    exact_at = {}
+    for n in sizes:
+        for kind in KINDS:
+            truth = truth_file(kind, n, env)
+            for backend in BACKENDS:
+                if backend == "exact" and n > EXACT_MAX_RUN:
+                    base = exact_at.get((kind, EXACT_MAX_RUN))
+                    if base:
+                        scale = (n / EXACT_MAX_RUN) ** 2
+                        rows.append(
+                            dict(
+                                n=n,
+                                kind=kind,
+                                backend="exact (extrapolated n²)",
+                                fresh=base["fresh"] * scale,
+                                warm=base["warm"] * scale if base.get("warm") else None,
+                                recall=1.0,
+                            )
+                        )
+                    continue
+                code = _BUILD.format(
+                    kind=kind,
+                    n=n,
+                    k=K,
+                    backend=backend,
+                    truth=truth,
+                    warm=n <= 1_000_000,
+                )
+                r = run_child(code, env=env, timeout=timeout, label=f"{backend} {kind} {n}")
+                row = dict(n=n, kind=kind, backend=backend, **r)
+                rows.append(row)
+                if backend == "exact":
+                    exact_at[(kind, n)] = row
+    return rows
+
+
+def section_auto(sizes, env, timeout):
+    times = {}
+    for backend in ("exact", "approx"):
+        code = _AUTO.format(sizes=tuple(sizes), d=D, k=K, backend=backend)
+        r = run_child(code, env=env, timeout=timeout, label=f"auto {backend}")
+        times[backend] = {int(n): t for n, t in r.get("times", {}).items()}
+    cross = next(
+        (
+            n
+            for n in sizes
+            if n in times["approx"]
+            and n in times["exact"]
+            and times["approx"][n] < times["exact"][n]
+        ),
+        None,
+    )
+    return times, cross
+
+
+def graph_table(rows):
+    out = []
+    for r in rows:
+        ratio = ""
+        if r["backend"] == "approx":
+            peer = next(
+                (
+                    p
+                    for p in rows
+                    if p["n"] == r["n"]
+                    and p["kind"] == r["kind"]
+                    and p["backend"] == "pynndescent"
+                ),
+                None,
+            )
+            if peer and peer.get("fresh") and r.get("fresh"):
+                ratio = f"{peer['fresh'] / r['fresh']:.1f}×"
+        if r.get("timed_out"):
+            fresh = "> cap"
+        else:
+            fresh = fmt_s(r.get("fresh"))
+        out.append(
+            [
+                f"{r['n']:,}",
+                r["kind"],
+                r["backend"],
+                fresh,
+                fmt_s(r.get("cpu")),
+                fmt_s(r.get("warm")),
+                "–" if r.get("recall") is None else f"{r['recall']:.4f}",
+                fmt_mb(r.get("rss_mb")) if "rss_mb" in r else "–",
+                fmt_mb(r.get("rss_data")) if "rss_data" in r else "–",
+                ratio,
+            ]
+        )
+    return md_table(
+        [
+            "rows",
+            "data",
+            "backend",
+            "fresh time",
+            "fresh CPU",
+            "warm time",
+            "recall@5",
+            "peak RSS",
+            "RSS of the data",
+            "pynndescent fresh / approx fresh",
+        ],
+        out,
+    )
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--sections", default="graph,auto")
+    ap.add_argument("--sizes", default=None, help="comma-separated row counts")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--timeout", type=float, default=1800.0, help="cap per child (s)")
+    args = ap.parse_args(argv)
+    sizes = (
+        tuple(int(s) for s in args.sizes.split(","))
+        if args.sizes
+        else (QUICK_SIZES if args.quick else SIZES)
+    )
+    out = args.out or (
+        os.path.join(data_dir(), "results_graph_quick.md")
+        if args.quick
+        else os.path.join(HERE, "results_graph.md")
+    )
+    env = {"NUMBA_CACHE_DIR": fresh_cache_dir("graph")}
+    prime = run_child(_PRIME.format(d=D, k=K), env=env, label="prime the numba cache")
+    lines = [
+        "# Neighbour graphs: exact, approx (streamsmote), pynndescent",
+        "",
+        machine_info(),
+        "",
+        f"k = {K}, {D} features, float64. One fresh child process per row. streamsmote's "
+        "kernels are loaded from a disk cache filled beforehand; filling it (the one-time "
+        f"compile of the exact and approx kernels) took {fmt_s(prime.get('compile'))}. "
+        "pynndescent cannot cache its build functions: its fresh time includes their compile.",
+    ]
+    sections = args.sections.split(",")
+    if "graph" in sections:
+        rows = section_graph(sizes, env, args.timeout)
+        lines += ["", "## Build time, recall@5, peak RSS", "", graph_table(rows)]
+    if "auto" in sections:
+        auto_sizes = QUICK_AUTO_SIZES if args.quick else AUTO_SIZES
+        times, cross = section_auto(auto_sizes, env, args.timeout)
+        table = md_table(
+            ["rows", "exact (warm)", "approx (warm)"],
+            [
+                [f"{n:,}", fmt_s(times["exact"].get(n)), fmt_s(times["approx"].get(n))]
+                for n in auto_sizes
+            ],
+        )
+        lines += [
+            "",
+            "## auto: exact against approx by class size (isotropic, 20-d, warm)",
+            "",
+            table,
+            "",
+            f"approx is first faster at {cross:,} rows." if cross else "approx never faster here.",
+        ]
+    text = "\n".join(lines) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    print(text)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    t = time.time()
+    main()
+    print(f"{time.time() - t:.0f} s", file=sys.stderr)
