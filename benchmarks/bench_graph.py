@@ -12,7 +12,7 @@
   machine. Peak RSS is the child's ``ru_maxrss``; the data alone is reported apart.
 * Recall@5: on 2,000 random query rows, against a brute-force float64 search computed once per
   data set by another child and kept on disk.
-* auto: exact and approx warm build times from 10k to 160k rows (isotropic, 20-d); the
+* auto: exact and approx warm build times from 20k to 320k rows (isotropic, 20-d); the
   crossover is the ``AUTO_EXACT_MAX`` of ``streamsmote/neighbors/__init__.py``.
 
 The exact search is not run above 100k rows (it is n^2: about 10 min at 1M on 2 cores); its
@@ -23,6 +23,7 @@ Run: python benchmarks/bench_graph.py [--quick] [--sections graph,auto] [--sizes
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -47,7 +48,7 @@ QUICK_SIZES = (100_000,)
 KINDS = ("isotropic", "clustered")
 BACKENDS = ("exact", "approx", "pynndescent")
 EXACT_MAX_RUN = 100_000
-AUTO_SIZES = (10_000, 20_000, 40_000, 80_000, 160_000)
+AUTO_SIZES = (20_000, 40_000, 80_000, 160_000, 320_000)
 QUICK_AUTO_SIZES = (10_000, 20_000, 40_000)
 
 _DATA = f"""
@@ -105,10 +106,10 @@ from streamsmote.neighbors import kneighbors
 out = {{}}
 for n in {sizes}:
     X = np.random.default_rng([9, n]).standard_normal((n, {d}))
-    kneighbors(X[:3000], {k}, method={backend!r}, random_state=0)
-    t = time.perf_counter()
+    kneighbors(X[:5000], {k}, method={backend!r}, random_state=0)
+    t, c = time.perf_counter(), time.process_time()
     kneighbors(X, {k}, method={backend!r}, random_state=0)
-    out[n] = time.perf_counter() - t
+    out[n] = (time.perf_counter() - t, time.process_time() - c)
 emit(times=out)
 """
 
@@ -131,13 +132,19 @@ def truth_file(kind, n, env):
     return path
 
 
-def section_graph(sizes, env, timeout):
-    rows = []
+def section_graph(sizes, kinds, env, timeout, rows, report):
+    """Rows of the table, appended to ``rows``; ``report()`` after each (partial results
+    survive an interrupted run)."""
     exact_at = {}
     for n in sizes:
-        for kind in KINDS:
+        for kind in kinds:
             truth = truth_file(kind, n, env)
             for backend in BACKENDS:
+                done = [r for r in rows if (r["n"], r["kind"]) == (n, kind)]
+                if any(r["backend"].startswith(backend) for r in done):
+                    if backend == "exact" and n <= EXACT_MAX_RUN:
+                        exact_at[(kind, n)] = next(r for r in done if r["backend"] == "exact")
+                    continue  # kept from an earlier run (--resume)
                 if backend == "exact" and n > EXACT_MAX_RUN:
                     base = exact_at.get((kind, EXACT_MAX_RUN))
                     if base:
@@ -152,6 +159,7 @@ def section_graph(sizes, env, timeout):
                                 recall=1.0,
                             )
                         )
+                        report()
                     continue
                 code = _BUILD.format(
                     kind=kind,
@@ -164,9 +172,9 @@ def section_graph(sizes, env, timeout):
                 r = run_child(code, env=env, timeout=timeout, label=f"{backend} {kind} {n}")
                 row = dict(n=n, kind=kind, backend=backend, **r)
                 rows.append(row)
+                report()
                 if backend == "exact":
                     exact_at[(kind, n)] = row
-    return rows
 
 
 def section_auto(sizes, env, timeout):
@@ -175,13 +183,15 @@ def section_auto(sizes, env, timeout):
         code = _AUTO.format(sizes=tuple(sizes), d=D, k=K, backend=backend)
         r = run_child(code, env=env, timeout=timeout, label=f"auto {backend}")
         times[backend] = {int(n): t for n, t in r.get("times", {}).items()}
+    # CPU time decides: on a shared machine it follows the unloaded wall time (x threads)
+    # far more closely than the wall time does.
     cross = next(
         (
             n
             for n in sizes
             if n in times["approx"]
             and n in times["exact"]
-            and times["approx"][n] < times["exact"][n]
+            and times["approx"][n][1] < times["exact"][n][1]
         ),
         None,
     )
@@ -190,7 +200,11 @@ def section_auto(sizes, env, timeout):
 
 def graph_table(rows):
     out = []
-    for r in rows:
+    order = {b: i for i, b in enumerate(BACKENDS)}
+    for r in sorted(
+        rows,
+        key=lambda r: (r["n"], KINDS.index(r["kind"]), order.get(r["backend"].split()[0], 9)),
+    ):
         ratio = ""
         if r["backend"] == "approx":
             peer = next(
@@ -244,9 +258,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sections", default="graph,auto")
-    ap.add_argument("--sizes", default=None, help="comma-separated row counts")
+    ap.add_argument("--sizes", default=None, help="comma-separated row counts, run in order")
+    ap.add_argument("--kinds", default=",".join(KINDS), help="data sets, run in this order")
     ap.add_argument("--out", default=None)
     ap.add_argument("--timeout", type=float, default=1800.0, help="cap per child (s)")
+    ap.add_argument(
+        "--resume", action="store_true", help="keep the rows of the last run, run the others"
+    )
     args = ap.parse_args(argv)
     sizes = (
         tuple(int(s) for s in args.sizes.split(","))
@@ -269,20 +287,51 @@ def main(argv=None):
         "kernels are loaded from a disk cache filled beforehand; filling it (the one-time "
         f"compile of the exact and approx kernels) took {fmt_s(prime.get('compile'))}. "
         "pynndescent cannot cache its build functions: its fresh time includes their compile.",
+        "",
+        "Load average when the run started (other jobs shared the machine; wall times stretch "
+        "with it, CPU times much less): " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + ".",
     ]
     sections = args.sections.split(",")
+
+    def report(extra=()):
+        text = "\n".join(lines + list(extra)) + "\n"
+        with open(out, "w") as f:
+            f.write(text)
+        return text
+
     if "graph" in sections:
-        rows = section_graph(sizes, env, args.timeout)
-        lines += ["", "## Build time, recall@5, peak RSS", "", graph_table(rows)]
+        state = os.path.join(data_dir(), os.path.basename(out) + ".rows.json")
+        rows = []
+        if args.resume and os.path.exists(state):
+            with open(state) as f:
+                rows = json.load(f)
+
+        def save_rows():
+            with open(state, "w") as f:
+                json.dump([{k: v for k, v in r.items() if k != "out"} for r in rows], f)
+            report(head + [graph_table(rows)])
+
+        head = ["", "## Build time, recall@5, peak RSS", ""]
+        section_graph(
+            sizes,
+            args.kinds.split(","),
+            env,
+            args.timeout,
+            rows,
+            save_rows,
+        )
+        lines += head + [graph_table(rows)]
     if "auto" in sections:
         auto_sizes = QUICK_AUTO_SIZES if args.quick else AUTO_SIZES
         times, cross = section_auto(auto_sizes, env, args.timeout)
+
+        def cell(backend, n):
+            t = times[backend].get(n)
+            return "–" if t is None else f"{fmt_s(t[0])} ({fmt_s(t[1])} CPU)"
+
         table = md_table(
             ["rows", "exact (warm)", "approx (warm)"],
-            [
-                [f"{n:,}", fmt_s(times["exact"].get(n)), fmt_s(times["approx"].get(n))]
-                for n in auto_sizes
-            ],
+            [[f"{n:,}", cell("exact", n), cell("approx", n)] for n in auto_sizes],
         )
         lines += [
             "",
@@ -290,12 +339,11 @@ def main(argv=None):
             "",
             table,
             "",
-            f"approx is first faster at {cross:,} rows." if cross else "approx never faster here.",
+            f"approx first takes less CPU time than exact at {cross:,} rows."
+            if cross
+            else "approx never takes less CPU time than exact here.",
         ]
-    text = "\n".join(lines) + "\n"
-    with open(out, "w") as f:
-        f.write(text)
-    print(text)
+    print(report())
     print(f"wrote {out}", file=sys.stderr)
 
 
