@@ -183,9 +183,14 @@ def section_auto(sizes, env, timeout):
         code = _AUTO.format(sizes=tuple(sizes), d=D, k=K, backend=backend)
         r = run_child(code, env=env, timeout=timeout, label=f"auto {backend}")
         times[backend] = {int(n): t for n, t in r.get("times", {}).items()}
-    # CPU time decides: on a shared machine it follows the unloaded wall time (x threads)
-    # far more closely than the wall time does.
-    cross = next(
+    return times, crossover(times, sizes)
+
+
+def crossover(times, sizes):
+    """The first size where approx takes less CPU time than exact. CPU time decides: on a
+    shared machine it follows the unloaded wall time (x threads) far more closely than the
+    wall time does."""
+    return next(
         (
             n
             for n in sizes
@@ -195,7 +200,38 @@ def section_auto(sizes, env, timeout):
         ),
         None,
     )
-    return times, cross
+
+
+def warm_notes(rows):
+    """The comparison that the online index's choice rests on: once pynndescent is compiled
+    (a long-running process), which builds a graph faster, and with how much memory."""
+    notes = []
+    for r in rows:
+        if r["backend"] != "approx" or not r.get("warm"):
+            continue
+        p = next(
+            (
+                p
+                for p in rows
+                if (p["n"], p["kind"], p["backend"]) == (r["n"], r["kind"], "pynndescent")
+                and p.get("warm")
+            ),
+            None,
+        )
+        if p:
+            notes.append(
+                f"- {r['n']:,} {r['kind']}, warm (pynndescent already compiled): approx "
+                f"{fmt_s(r['warm'])} ({fmt_s(r['warm_cpu'])} CPU), pynndescent "
+                f"{fmt_s(p['warm'])} ({fmt_s(p['warm_cpu'])} CPU); peak RSS "
+                f"{fmt_mb(r['rss_mb'])} against {fmt_mb(p['rss_mb'])}."
+            )
+    if notes:
+        notes = [
+            "Once pynndescent is compiled (the case of a long-running online process):",
+            "",
+            *notes,
+        ]
+    return notes
 
 
 def graph_table(rows):
@@ -219,6 +255,8 @@ def graph_table(rows):
             )
             if peer and peer.get("fresh") and r.get("fresh"):
                 ratio = f"{peer['fresh'] / r['fresh']:.1f}×"
+                if peer.get("cpu") and r.get("cpu"):
+                    ratio += f" ({peer['cpu'] / r['cpu']:.1f}× in CPU time)"
         if r.get("timed_out"):
             fresh = "> cap"
         else:
@@ -299,16 +337,25 @@ def main(argv=None):
             f.write(text)
         return text
 
+    # Measurements kept between runs (--resume): the table's rows and the auto timings.
+    state_path = os.path.join(data_dir(), os.path.basename(out) + ".state.json")
+    state = {"rows": [], "auto": None}
+    if args.resume and os.path.exists(state_path):
+        with open(state_path) as f:
+            state = json.load(f)
+    rows = state["rows"]
+
+    def save_state():
+        with open(state_path, "w") as f:
+            json.dump(
+                {**state, "rows": [{k: v for k, v in r.items() if k != "out"} for r in rows]},
+                f,
+            )
+
     if "graph" in sections:
-        state = os.path.join(data_dir(), os.path.basename(out) + ".rows.json")
-        rows = []
-        if args.resume and os.path.exists(state):
-            with open(state) as f:
-                rows = json.load(f)
 
         def save_rows():
-            with open(state, "w") as f:
-                json.dump([{k: v for k, v in r.items() if k != "out"} for r in rows], f)
+            save_state()
             report(head + [graph_table(rows)])
 
         head = ["", "## Build time, recall@5, peak RSS", ""]
@@ -320,10 +367,24 @@ def main(argv=None):
             rows,
             save_rows,
         )
-        lines += head + [graph_table(rows)]
+        lines += head + [graph_table(rows), ""] + warm_notes(rows)
+        missing = [
+            f"{n:,} {kind}"
+            for n in SIZES
+            for kind in KINDS
+            if not any((r["n"], r["kind"]) == (n, kind) for r in rows)
+        ]
+        if missing:
+            lines += ["", "Not measured in this run: " + ", ".join(missing) + "."]
     if "auto" in sections:
         auto_sizes = QUICK_AUTO_SIZES if args.quick else AUTO_SIZES
-        times, cross = section_auto(auto_sizes, env, args.timeout)
+        if state.get("auto"):
+            times = {b: {int(n): t for n, t in v.items()} for b, v in state["auto"].items()}
+            cross = crossover(times, auto_sizes)
+        else:
+            times, cross = section_auto(auto_sizes, env, args.timeout)
+            state["auto"] = times
+            save_state()
 
         def cell(backend, n):
             t = times[backend].get(n)
@@ -342,6 +403,15 @@ def main(argv=None):
             f"approx first takes less CPU time than exact at {cross:,} rows."
             if cross
             else "approx never takes less CPU time than exact here.",
+        ]
+        from streamsmote import neighbors
+
+        lines += [
+            "",
+            "Thresholds set in `streamsmote/neighbors/__init__.py`: "
+            f"AUTO_EXACT_MAX = {neighbors.AUTO_EXACT_MAX:,} (exact up to there, approx above), "
+            f"AUTO_WARM_PYNNDESCENT_MIN = {neighbors.AUTO_WARM_PYNNDESCENT_MIN:,} (pynndescent "
+            "from there, only if this process has already compiled it).",
         ]
     print(report())
     print(f"wrote {out}", file=sys.stderr)

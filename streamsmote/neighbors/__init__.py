@@ -12,26 +12,41 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
-# neighbors="auto" (benchmarks/results_graph.md, "auto"): the exact search up to
-# AUTO_EXACT_MAX rows, where it is as fast as the approximate graph and gives the exact answer,
-# the approximate graph above. pynndescent is never chosen: it pays 45-90 s of compile in every
-# process, and once compiled it is still slower than the approximate graph (same table).
-AUTO_EXACT_MAX = 60_000
+# neighbors="auto" (benchmarks/results_graph.md): the exact search up to AUTO_EXACT_MAX rows
+# (at 20-d it takes less CPU time than the approximate graph up to 160k rows and more from
+# 320k: 12.8 s against 14.3 s, then 45.8 s against 35.0 s) and gives the exact answer; the
+# approximate graph above. pynndescent pays 45-90 s of compile in every process (195 s of CPU
+# for its first 1M-row build against 127 s warm), so auto takes it only where this process has
+# already compiled it and it was measured faster than the approximate graph: from
+# AUTO_WARM_PYNNDESCENT_MIN rows (127 s against 150 s of CPU at 1M rows, recall@5 0.95 against
+# 0.93; at 100k rows the approximate graph is faster, 8.9 s against 10.2 s).
+AUTO_EXACT_MAX = 200_000
+AUTO_WARM_PYNNDESCENT_MIN = 1_000_000
 
 
 def choose(n_rows, method="auto"):
     """The backend that :func:`kneighbors` uses for a class of ``n_rows`` rows.
 
+    ``"auto"`` never pays a compile: pynndescent only when it has already been compiled in
+    this process and the class has at least :data:`AUTO_WARM_PYNNDESCENT_MIN` rows.
+
     Examples
     --------
     >>> choose(1_000)
     'exact'
-    >>> choose(10_000_000)
+    >>> choose(500_000)
     'approx'
     """
     if method != "auto":
         return method
-    return "exact" if n_rows <= AUTO_EXACT_MAX else "approx"
+    if n_rows <= AUTO_EXACT_MAX:
+        return "exact"
+    if n_rows >= AUTO_WARM_PYNNDESCENT_MIN:
+        from . import pynndescent  # our module: imports pynndescent itself only to build
+
+        if pynndescent.is_warm():
+            return "pynndescent"
+    return "approx"
 
 
 def kneighbors(X, k, method="auto", random_state=None):
