@@ -325,14 +325,18 @@ def main(argv=None):
         "kernels are loaded from a disk cache filled beforehand; filling it (the one-time "
         f"compile of the exact and approx kernels) took {fmt_s(prime.get('compile'))}. "
         "pynndescent cannot cache its build functions: its fresh time includes their compile.",
-        "",
-        "Load average when the run started (other jobs shared the machine; wall times stretch "
-        "with it, CPU times much less): " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + ".",
     ]
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" (run of {time.strftime('%H:%M')})"
     sections = args.sections.split(",")
 
     def report(extra=()):
-        text = "\n".join(lines + list(extra)) + "\n"
+        loads = state["loads"] or [load]
+        note = [
+            "",
+            "Load average when the measuring runs started (other jobs shared the machine: wall "
+            "times stretch with it, CPU times much less): " + "; ".join(loads) + ".",
+        ]
+        text = "\n".join(lines + note + list(extra)) + "\n"
         with open(out, "w") as f:
             f.write(text)
         return text
@@ -344,8 +348,12 @@ def main(argv=None):
         with open(state_path) as f:
             state = json.load(f)
     rows = state["rows"]
+    state.setdefault("loads", [])
+    n_before = len(rows)
 
     def save_state():
+        if len(rows) > n_before and load not in state["loads"]:
+            state["loads"].append(load)
         with open(state_path, "w") as f:
             json.dump(
                 {**state, "rows": [{k: v for k, v in r.items() if k != "out"} for r in rows]},
@@ -384,6 +392,7 @@ def main(argv=None):
         else:
             times, cross = section_auto(auto_sizes, env, args.timeout)
             state["auto"] = times
+            state["loads"].append(f"{load}: auto")
             save_state()
 
         def cell(backend, n):

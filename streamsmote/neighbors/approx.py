@@ -10,6 +10,8 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
    :mod:`~streamsmote.neighbors.exact`: float32 matrix products by square blocks (each dot
    product serves both of its rows), screened into a top-``k + MARGIN`` list per row. A row's
    lists from the trees are merged, so a row holds the best candidates of every leaf it fell in.
+   Rows are renumbered in the first tree's leaf order first, so that a row's neighbours, and
+   theirs, lie near it in memory for the refinement.
 3. *Refinement.* Rounds of neighbourhood exploration (the local join of NN-descent, Dong,
    Moses & Li 2011, section 3, done "pull" style): each row offers itself its neighbours'
    neighbours and its reverse neighbours' neighbours, skipping pairs that an earlier round
@@ -39,6 +41,10 @@ from .exact import (
     kneighbors_exact,
 )
 
+# Measured at 20-d (benchmarks/results_graph.md): recall@5 0.98 at 100k isotropic rows and
+# 0.93 at 1M (more tree levels separate more neighbours), 0.997 on clustered data at 1M. On
+# 100k isotropic rows, 4 trees and 4 rounds gave 0.95, 8 trees 0.98 with fewer updates per
+# round: a tree (block products) costs less than a refinement round (scattered reads).
 N_TREES = 8
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
 LEAF = 2048
