@@ -418,9 +418,8 @@ def main(argv=None):
         lines += [
             "",
             "Thresholds set in `streamsmote/neighbors/__init__.py`: "
-            f"AUTO_EXACT_MAX = {neighbors.AUTO_EXACT_MAX:,} (exact up to there, approx above), "
-            f"AUTO_WARM_PYNNDESCENT_MIN = {neighbors.AUTO_WARM_PYNNDESCENT_MIN:,} (pynndescent "
-            "from there, only if this process has already compiled it).",
+            f"AUTO_EXACT_MAX = {neighbors.AUTO_EXACT_MAX:,} (exact up to there, approx above; "
+            "auto never picks pynndescent: see the warm comparison above).",
         ]
     print(report())
     print(f"wrote {out}", file=sys.stderr)

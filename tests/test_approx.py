@@ -153,17 +153,15 @@ def test_smote_with_approx_neighbours(isotropic):
     assert np.mean([n in truth[p] for p, n in zip(pos, nb, strict=True)]) >= RECALL
 
 
-def test_auto_never_pays_a_compile(monkeypatch):
-    from streamsmote.neighbors import AUTO_EXACT_MAX, AUTO_WARM_PYNNDESCENT_MIN
+def test_auto_never_picks_pynndescent(monkeypatch):
+    from streamsmote.neighbors import AUTO_EXACT_MAX
 
     assert METHODS == ("auto", "exact", "approx", "pynndescent")
-    monkeypatch.setattr(pynndescent, "_warm", False)
-    assert choose(AUTO_EXACT_MAX) == "exact"
-    assert choose(AUTO_EXACT_MAX + 1) == "approx"
-    assert choose(10**8) == "approx"  # pynndescent would compile first
-    monkeypatch.setattr(pynndescent, "_warm", True)  # already compiled in this process
-    assert choose(AUTO_WARM_PYNNDESCENT_MIN - 1) == "approx"
-    assert choose(AUTO_WARM_PYNNDESCENT_MIN) == "pynndescent"
+    for warm in (False, True):  # not even where it is already compiled
+        monkeypatch.setattr(pynndescent, "_warm", warm)
+        assert choose(AUTO_EXACT_MAX) == "exact"
+        assert choose(AUTO_EXACT_MAX + 1) == "approx"
+        assert choose(10**8) == "approx"
     assert choose(10, "pynndescent") == "pynndescent"
 
 

@@ -217,10 +217,7 @@ def test_kneighbors_exact_method_returns_indices():
     assert np.array_equal(kneighbors(X, 5), knn(X, 5)[0])  # auto: small → exact
 
 
-def test_choose(monkeypatch):
-    from streamsmote.neighbors import pynndescent
-
-    monkeypatch.setattr(pynndescent, "_warm", False)  # as in a process that never built one
+def test_choose():
     assert METHODS == ("auto", "exact", "approx", "pynndescent")
     assert choose(1000) == "exact"
     assert choose(10**7) == "approx"

@@ -15,38 +15,28 @@ METHODS = ("auto", "exact", "approx", "pynndescent")
 # neighbors="auto" (benchmarks/results_graph.md): the exact search up to AUTO_EXACT_MAX rows
 # (at 20-d it takes less CPU time than the approximate graph up to 160k rows and more from
 # 320k: 12.8 s against 14.3 s, then 45.8 s against 35.0 s) and gives the exact answer; the
-# approximate graph above. pynndescent pays 45-90 s of compile in every process (195 s of CPU
-# for its first 1M-row build against 127 s warm), so auto takes it only where this process has
-# already compiled it and it was measured faster than the approximate graph: from
-# AUTO_WARM_PYNNDESCENT_MIN rows (127 s against 150 s of CPU at 1M rows, recall@5 0.95 against
-# 0.93; at 100k rows the approximate graph is faster, 8.9 s against 10.2 s).
+# approximate graph above. pynndescent is never chosen: it compiles for 45-90 s in every
+# process, and even once compiled it is not faster where it counts: slower at 100k rows
+# (8.9 s against 10.2 s of CPU, isotropic), and at 1M rows faster on isotropic data (127 s
+# against 150 s) but 2.3x slower on clustered data (122 s against 53 s).
 AUTO_EXACT_MAX = 200_000
-AUTO_WARM_PYNNDESCENT_MIN = 1_000_000
 
 
 def choose(n_rows, method="auto"):
     """The backend that :func:`kneighbors` uses for a class of ``n_rows`` rows.
 
-    ``"auto"`` never pays a compile: pynndescent only when it has already been compiled in
-    this process and the class has at least :data:`AUTO_WARM_PYNNDESCENT_MIN` rows.
+    ``"auto"`` never pays a compile: it never picks pynndescent.
 
     Examples
     --------
     >>> choose(1_000)
     'exact'
-    >>> choose(500_000)
+    >>> choose(10_000_000)
     'approx'
     """
     if method != "auto":
         return method
-    if n_rows <= AUTO_EXACT_MAX:
-        return "exact"
-    if n_rows >= AUTO_WARM_PYNNDESCENT_MIN:
-        from . import pynndescent  # our module: imports pynndescent itself only to build
-
-        if pynndescent.is_warm():
-            return "pynndescent"
-    return "approx"
+    return "exact" if n_rows <= AUTO_EXACT_MAX else "approx"
 
 
 def kneighbors(X, k, method="auto", random_state=None):
