@@ -47,7 +47,7 @@ _SMOTE_PARAMS = ParameterConstraints.of(BaseSMOTE)
 # pynndescent's (benchmarks/results_graph.md): at window sizes up to a few 100k rows it builds
 # faster even once pynndescent is compiled (100k rows: 8.9 s against 10.2 s of CPU, 241 MB
 # against 714 MB peak) and costs no minute of compile in a new process. At a million rows,
-# pynndescent once compiled builds isotropic data faster (127 s against 150 s of CPU) but
+# pynndescent once compiled builds isotropic data faster (131 s against 143 s of CPU) but
 # clustered data 2.3x slower; neighbors="pynndescent" stays available.
 AUTO_EXACT_MAX_WINDOW = 50_000
 

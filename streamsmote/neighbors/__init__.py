@@ -17,8 +17,8 @@ METHODS = ("auto", "exact", "approx", "pynndescent")
 # 320k: 12.8 s against 14.3 s, then 45.8 s against 35.0 s) and gives the exact answer; the
 # approximate graph above. pynndescent is never chosen: it compiles for 45-90 s in every
 # process, and even once compiled it is not faster where it counts: slower at 100k rows
-# (8.9 s against 10.2 s of CPU, isotropic), and at 1M rows faster on isotropic data (127 s
-# against 150 s) but 2.3x slower on clustered data (122 s against 53 s).
+# (8.9 s against 10.2 s of CPU, isotropic), and at 1M rows faster on isotropic data (131 s
+# against 143 s) but 2.3x slower on clustered data (122 s against 53 s).
 AUTO_EXACT_MAX = 200_000
 
 
