@@ -378,7 +378,7 @@ def bench_knn(cfg, tmp):
 
 _APPROX = """
 import time, numpy as np
-from streamsmote.neighbors.approx import kneighbors_approx
+from streamsmote.neighbors.pynndescent import kneighbors_pynndescent as kneighbors_approx
 from streamsmote.neighbors import kneighbors_exact
 X = np.random.default_rng(1).normal(size=({n}, 20))
 import os
@@ -410,7 +410,7 @@ def bench_approx(cfg, tmp, ref):
     else:
         _WARM["dir"] = empty
     try:
-        from streamsmote.neighbors.approx import BUILD_NEIGHBORS as default
+        from streamsmote.neighbors.pynndescent import BUILD_NEIGHBORS as default
     except Exception:  # noqa: BLE001
         default = None
     first_b = 24
@@ -475,7 +475,7 @@ emit(exact=out)
 
 _AUTO_APPROX = """
 import time, numpy as np
-from streamsmote.neighbors.approx import kneighbors_approx
+from streamsmote.neighbors.pynndescent import kneighbors_pynndescent as kneighbors_approx
 X = np.random.default_rng(2).normal(size=({n_max}, 20))
 out = {{}}
 n0 = {ns!r}[0]
@@ -562,10 +562,8 @@ def bench_auto(cfg, first_ever_compile=None):
         x_cold=x_cold,
         first_ever=first_ever_compile,
     )
-    try:
-        from streamsmote.neighbors import AUTO_COLD_MIN, AUTO_EXACT_MAX
-    except Exception:  # noqa: BLE001
-        AUTO_EXACT_MAX = AUTO_COLD_MIN = None
+    # streamsmote's thresholds now weigh exact against its own approximate graph
+    # (bench_graph.py); this section keeps the exact-vs-pynndescent crossovers for reference.
     text = [
         '## `neighbors="auto"` thresholds: exact vs approximate kNN (d=20, k=5)',
         "",
@@ -597,9 +595,7 @@ def bench_auto(cfg, first_ever_compile=None):
             if x_warm and x_cold
             else "**Crossovers.** not found in range. "
         )
-        + f"Current constants: AUTO_EXACT_MAX = {AUTO_EXACT_MAX:,}, AUTO_COLD_MIN = "
-        f"{AUTO_COLD_MIN:,}. "
-        + _verdict(x_warm, x_cold, AUTO_EXACT_MAX, AUTO_COLD_MIN)
+        + "streamsmote's own thresholds: benchmarks/results_graph.md."
         + (
             f" (The very first build on a machine, with an empty numba disk cache, costs "
             f"{fmt_s(first_ever_compile)} instead; that happens once per install.)"
@@ -608,35 +604,6 @@ def bench_auto(cfg, first_ever_compile=None):
         ),
     ]
     return "\n".join(text), res
-
-
-def _round(n):
-    if n is None:
-        return None
-    mag = 10 ** max(0, len(str(int(n))) - 2)
-    return int(round(n / mag) * mag)
-
-
-def _verdict(xw, xc, cur_w, cur_c):
-    if not xw or not xc or cur_w is None:
-        return ""
-    rec_w, rec_c = _round(xw), _round(xc)
-
-    def close(x, cur):
-        return 0.67 <= cur / x <= 1.5
-
-    parts = []
-    parts.append(
-        "AUTO_EXACT_MAX "
-        + ("matches" if close(xw, cur_w) else "does not match")
-        + f" (recommended ≈ {rec_w:,});"
-    )
-    parts.append(
-        "AUTO_COLD_MIN "
-        + ("matches" if close(xc, cur_c) else "does not match")
-        + f" (recommended ≈ {rec_c:,})."
-    )
-    return " ".join(parts)
 
 
 # ----------------------------------------------------------------------------- generation

@@ -71,6 +71,11 @@ def main(argv=None):
     # scripts run on their own (python benchmarks/<script>), their tables only linked here
     for other, what in (
         ("results_online.md", "OnlineSMOTE, bench_online.py"),
+        (
+            "results_graph.md",
+            "neighbour graph backends: exact, approx, pynndescent; the auto threshold, "
+            "bench_graph.py",
+        ),
         ("results_categorical.md", "the categorical kernels, bench_categorical.py"),
         (
             "results_approx_variants.md",

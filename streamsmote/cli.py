@@ -299,9 +299,10 @@ def build_parser():
     _common(p)
     p.add_argument(
         "--neighbors",
-        choices=("auto", "exact", "approx"),
+        choices=("auto", "exact", "approx", "pynndescent"),
         default="auto",
-        help="neighbour search (default: auto = exact for small classes, pynndescent above)",
+        help="neighbour search (default: auto = exact for small classes, streamsmote's "
+        "approximate graph above)",
     )
     p.add_argument(
         "--order",

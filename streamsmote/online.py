@@ -41,7 +41,13 @@ _SMOTE_PARAMS = ParameterConstraints.of(BaseSMOTE)
 # approximate one. An exact update costs about (k + 2) * m * window distance evaluations for m
 # new rows (new rows searched, old rows merged, rows that lost a neighbour re-searched); the
 # approximate one replaces the re-searches (k * m * window) by a local join (k^3 per row) plus
-# a pynndescent rebuild every window / 4 rows. Measured in benchmarks/results_online.md.
+# a rebuild of the approximate graph every window / 4 rows. Measured in
+# benchmarks/results_online.md. The bulk graph is streamsmote's own (neighbors="approx"), not
+# pynndescent's (benchmarks/results_graph.md): at window sizes up to a few 100k rows it builds
+# faster even once pynndescent is compiled (100k rows: 8.9 s against 10.2 s of CPU, 241 MB
+# against 714 MB peak) and costs no minute of compile in a new process. At a million rows,
+# pynndescent once compiled builds isotropic data faster (131 s against 143 s of CPU) but
+# clustered data 2.3x slower; neighbors="pynndescent" stays available.
 AUTO_EXACT_MAX_WINDOW = 50_000
 
 # OnlineSMOTE's windows keep a Euclidean neighbour index updated row by row; a mixed or
@@ -77,10 +83,11 @@ class OnlineSMOTE(_ParamsMixin):
         Most rows of each class kept for interpolation.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None
         Seeds every draw (reservoir sampling, base rows, neighbour slots, gaps).
-    neighbors : {"auto", "exact", "approx"}, default="auto"
-        Neighbour graph of each window: exact incremental updates, or a pynndescent bulk graph
-        with an exactly searched buffer of the newest rows; ``"auto"`` is exact for
-        ``window <= 50_000`` and approximate above.
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
+        Neighbour graph of each window: exact incremental updates, or a bulk approximate graph
+        (streamsmote's own, or pynndescent's) with an exactly searched buffer of the newest
+        rows; ``"auto"`` is exact for ``window <= 50_000`` and streamsmote's approximate graph
+        above.
     window_kind : {"sliding", "reservoir"}, default="sliding"
         ``"sliding"`` keeps each class's newest ``window`` rows; ``"reservoir"`` keeps a uniform
         random sample of all its rows so far (algorithm R).

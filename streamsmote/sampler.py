@@ -178,8 +178,8 @@ class BaseSMOTE(_ParamsMixin):
             "only), a dict {class: rows wanted}, a callable y -> such a dict.",
             "random_state": "numpy.random.Generator is not supported: imbalanced-learn's draws "
             "use the legacy RandomState.",
-            "neighbors": "'exact' is the reference search, 'approx' an approximate graph, "
-            "'auto' picks by class size.",
+            "neighbors": "'exact' is the reference search, 'approx' streamsmote's approximate "
+            "graph, 'pynndescent' pynndescent's, 'auto' picks by class size.",
             "memory_limit": "Pass a number of bytes or a string like '512MB' or '2GiB'.",
         },
     )

@@ -1,20 +1,24 @@
-"""The approximate path with the real pynndescent, judged by recall against exact search.
+"""The approximate graphs, judged by recall against exact search: streamsmote's own
+(``neighbors="approx"``) and pynndescent's (``neighbors="pynndescent"``).
 
 pynndescent compiles its build functions for about a minute on its first call in a process
-(they take a distance function, so numba cannot cache them), so everything that needs it lives
-in this one module and shares that cost.
+(they take a distance function, so numba cannot cache them), so the tests that need it share
+that cost in this one module.
 """
 
 import numpy as np
 import pytest
 
 import streamsmote as ss
-from streamsmote.neighbors import approx, choose
+from streamsmote import _threads
+from streamsmote.neighbors import METHODS, approx, choose, kneighbors, pynndescent
 from streamsmote.neighbors.approx import kneighbors_approx
 from streamsmote.neighbors.exact import kneighbors_exact
 from streamsmote.neighbors.incremental import APPROX_MIN_ROWS, IncrementalKNN
+from streamsmote.neighbors.pynndescent import kneighbors_pynndescent
 
 RECALL = 0.95
+RECALL_CLUSTERED = 0.99
 
 
 def recall(found, truth):
@@ -22,45 +26,126 @@ def recall(found, truth):
     return float(np.mean(hits)) / truth.shape[1]
 
 
-@pytest.fixture(scope="module")
-def gaussian():
-    # isotropic Gaussian: the hard case for NN-descent (no low-dimensional structure)
-    return np.random.default_rng(0).standard_normal((6000, 12))
-
-
-def test_recall_at_k_against_exact(gaussian):
-    found, dist = kneighbors_approx(gaussian, 5, random_state=0)
-    truth, _ = kneighbors_exact(gaussian, 5)
-    assert recall(found, truth) >= RECALL
-    # every row's list: k distinct other rows, nearest first
-    assert (found != np.arange(len(gaussian))[:, None]).all()
-    assert all(len(set(r)) == 5 for r in found)
+def check_lists(found, dist):
+    """k distinct other rows per row, nearest first."""
+    assert (found != np.arange(len(found))[:, None]).all()
+    assert all(len(set(r)) == found.shape[1] for r in found)
     assert (np.diff(dist, axis=1) >= 0).all()
-    assert approx.is_warm()
 
 
-def test_auto_uses_the_warm_index_between_the_thresholds(gaussian):
-    kneighbors_approx(gaussian[:200], 5, random_state=0)  # warm in this process
-    from streamsmote.neighbors import AUTO_COLD_MIN, AUTO_EXACT_MAX
-
-    assert choose(AUTO_EXACT_MAX + 1) == "approx"
-    assert choose(AUTO_EXACT_MAX) == "exact"
-    assert choose(AUTO_COLD_MIN) == "approx"
+@pytest.fixture(scope="module")
+def isotropic():
+    # isotropic Gaussian: the hard case (no low-dimensional structure)
+    return np.random.default_rng(0).standard_normal((20_000, 20))
 
 
-def test_smote_with_approx_neighbours(gaussian):
-    y = np.r_[np.zeros(1000, int), np.ones(5000, int)]
-    X = gaussian
+@pytest.fixture(scope="module")
+def clustered():
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((40, 20)) * 4.0
+    X = rng.standard_normal((20_000, 20)) * rng.uniform(0.3, 1.5, size=(20_000, 1))
+    return X + centres[rng.integers(0, 40, size=20_000)]
+
+
+@pytest.fixture(scope="module")
+def truth_isotropic(isotropic):
+    return kneighbors_exact(isotropic, 5)
+
+
+# ------------------------------------------------------------- streamsmote's approximate graph
+
+
+def test_recall_isotropic(isotropic, truth_isotropic):
+    found, dist = kneighbors_approx(isotropic, 5, random_state=0)
+    assert recall(found, truth_isotropic[0]) >= RECALL
+    check_lists(found, dist)
+    # distances are the exact float64 ones of the rows found, summed in feature order
+    diff = isotropic - isotropic[found[:, 4]]
+    expected = np.zeros(len(diff))
+    for f in range(diff.shape[1]):
+        expected += diff[:, f] ** 2
+    np.testing.assert_array_equal(dist[:, 4], expected)
+
+
+def test_recall_clustered(clustered):
+    found, dist = kneighbors_approx(clustered, 5, random_state=0)
+    assert recall(found, kneighbors_exact(clustered, 5)[0]) >= RECALL_CLUSTERED
+    check_lists(found, dist)
+
+
+def test_same_seed_same_graph_and_thread_count_does_not_matter(isotropic, monkeypatch):
+    X = isotropic[:8000]
+    graphs = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(_threads, "n_threads", lambda threads=threads: threads)
+        graphs.append(kneighbors_approx(X, 5, random_state=7))
+    for idx, dist in graphs[1:]:
+        np.testing.assert_array_equal(idx, graphs[0][0])
+        np.testing.assert_array_equal(dist, graphs[0][1])
+    other = kneighbors_approx(X, 5, random_state=8)[0]
+    assert recall(other, graphs[0][0]) >= RECALL  # another seed: other trees, same quality
+
+
+def test_float32_input(isotropic, truth_isotropic):
+    X32 = isotropic.astype(np.float32)
+    found, dist = kneighbors_approx(X32, 5, random_state=0)
+    assert dist.dtype == np.float64
+    assert recall(found, kneighbors_exact(X32, 5)[0]) >= RECALL
+    check_lists(found, dist)
+
+
+def test_duplicates_and_a_constant_column():
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((3000, 6))
+    X = np.vstack([base, base[:2000], base[:500]])  # rows repeated two and three times
+    X = np.hstack([X, np.full((len(X), 1), 2.5)])  # a constant column
+    found, dist = kneighbors_approx(X, 5, random_state=0)
+    check_lists(found, dist)
+    exact_idx, exact_dist = kneighbors_exact(X, 5)
+    # ties make indices ambiguous: compare the distances of the k-th neighbour
+    assert np.mean(np.isclose(dist[:, 4], exact_dist[:, 4], rtol=0, atol=1e-12)) >= RECALL
+    assert (dist >= exact_dist - 1e-12).all()
+    # a row with a duplicate finds it at distance 0
+    assert (dist[:2000, 0] == 0).all()
+
+
+def test_all_rows_identical():
+    X = np.ones((5000, 4))
+    found, dist = kneighbors_approx(X, 3, random_state=0)
+    check_lists(found, dist)
+    assert (dist == 0).all()
+
+
+@pytest.mark.parametrize("n", [6, 7, 300])
+def test_small_classes_are_searched_exactly(n):
+    X = np.random.default_rng(n).standard_normal((n, 4))
+    idx, dist = kneighbors_approx(X, 5, random_state=0)
+    e_idx, e_dist = kneighbors_exact(X, 5)
+    np.testing.assert_array_equal(idx, e_idx)
+    np.testing.assert_array_equal(dist, e_dist)
+
+
+def test_several_leaves_per_tree(monkeypatch):
+    """Small leaves (many per tree, ragged blocks) still give a valid, high-recall graph."""
+    monkeypatch.setattr(approx, "LEAF", 300)
+    X = np.random.default_rng(5).standard_normal((4000, 5))
+    found, dist = kneighbors_approx(X, 5, random_state=0)
+    check_lists(found, dist)
+    assert recall(found, kneighbors_exact(X, 5)[0]) >= RECALL
+
+
+def test_smote_with_approx_neighbours(isotropic):
+    X = isotropic[:9000, :12]
+    y = np.r_[np.zeros(3000, int), np.ones(6000, int)]  # minority above one leaf
     sm = ss.SMOTE(neighbors="approx", random_state=0)
     X_res, y_res = sm.fit_resample(X, y)
-    assert np.bincount(y_res).tolist() == [5000, 5000]
+    assert np.bincount(y_res).tolist() == [6000, 6000]
     np.testing.assert_array_equal(X_res[: len(X)], X)
     prov = sm.provenance_
     parent, neighbor, gap = (prov[c].to_numpy() for c in ("parent", "neighbor", "gap"))
     np.testing.assert_allclose(
         X_res[len(X) :], X[parent] + gap[:, None] * (X[neighbor] - X[parent]), rtol=1e-12
     )
-    # the neighbour is (almost always) among the parent's exact 5 nearest same-class rows
     minority = np.flatnonzero(y == 0)
     truth, _ = kneighbors_exact(X[minority], 5)
     pos = np.searchsorted(minority, parent)
@@ -68,7 +153,19 @@ def test_smote_with_approx_neighbours(gaussian):
     assert np.mean([n in truth[p] for p, n in zip(pos, nb, strict=True)]) >= RECALL
 
 
-def test_online_approx_index_keeps_recall_through_updates():
+def test_auto_never_picks_pynndescent(monkeypatch):
+    from streamsmote.neighbors import AUTO_EXACT_MAX
+
+    assert METHODS == ("auto", "exact", "approx", "pynndescent")
+    for warm in (False, True):  # not even where it is already compiled
+        monkeypatch.setattr(pynndescent, "_warm", warm)
+        assert choose(AUTO_EXACT_MAX) == "exact"
+        assert choose(AUTO_EXACT_MAX + 1) == "approx"
+        assert choose(10**8) == "approx"
+    assert choose(10, "pynndescent") == "pynndescent"
+
+
+def test_online_index_keeps_recall_through_updates():
     rng = np.random.default_rng(1)
     index = IncrementalKNN(
         5, window=2 * APPROX_MIN_ROWS, n_features=8, method="approx", random_state=0
@@ -80,3 +177,30 @@ def test_online_approx_index_keeps_recall_through_updates():
         truth, _ = kneighbors_exact(X, 5)
         assert recall(nn, truth) >= RECALL
     assert index.n_rebuilds >= 2
+
+
+# ------------------------------------------------------------------------------- pynndescent
+
+
+def test_pynndescent_recall(isotropic, truth_isotropic):
+    X = isotropic[:6000, :12]
+    found, dist = kneighbors_pynndescent(X, 5, random_state=0)
+    assert recall(found, kneighbors_exact(X, 5)[0]) >= RECALL
+    check_lists(found, dist)
+    assert pynndescent.is_warm()
+    np.testing.assert_array_equal(kneighbors(X, 5, method="pynndescent", random_state=0), found)
+
+
+def test_smote_and_online_index_with_pynndescent():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((6000, 8))
+    y = np.r_[np.zeros(1000, int), np.ones(5000, int)]
+    X_res, y_res = ss.SMOTE(neighbors="pynndescent", random_state=0).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [5000, 5000]
+    index = IncrementalKNN(
+        5, window=2 * APPROX_MIN_ROWS, n_features=8, method="pynndescent", random_state=0
+    )
+    index.add(rng.standard_normal((APPROX_MIN_ROWS + 500, 8)))
+    index.add(rng.standard_normal((700, 8)))
+    Xw, nn = index.kneighbors()
+    assert recall(nn, kneighbors_exact(Xw, 5)[0]) >= RECALL

@@ -228,10 +228,11 @@ def test_kneighbors_exact_method_returns_indices():
 
 
 def test_choose():
-    assert METHODS == ("auto", "exact", "approx")
+    assert METHODS == ("auto", "exact", "approx", "pynndescent")
     assert choose(1000) == "exact"
     assert choose(10**7) == "approx"
     assert choose(10, "approx") == "approx" and choose(10**7, "exact") == "exact"
+    assert choose(10**7, "pynndescent") == "pynndescent"
 
 
 @pytest.mark.parametrize("symmetric", [True, False])

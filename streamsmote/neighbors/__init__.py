@@ -1,40 +1,43 @@
 """k-nearest-neighbour graphs within one class.
 
-``exact`` is a numba kernel (the reference for tests); ``approx`` is pynndescent, imported
-only when it runs; ``auto`` picks between them by class size and by whether pynndescent has
-already paid its compile cost in this process (see :func:`choose`).
+``exact`` is a numba kernel (the reference for tests); ``approx`` is streamsmote's own
+approximate graph (:mod:`.approx`: cached kernels, no compile once the disk cache is warm);
+``pynndescent`` is pynndescent, imported only when it runs; ``auto`` picks by class size and
+never pays a compile (see :func:`choose`).
 """
 
 from .exact import kneighbors_exact
 
 __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 
-METHODS = ("auto", "exact", "approx")
+METHODS = ("auto", "exact", "approx", "pynndescent")
 
-# Exact self-search costs ~0.5-0.65 ns per pair at d=20 on 2 cores (6.4 s at 100k rows, 14 s
-# at 170k); pynndescent builds 100k rows in ~4.5 s once compiled, but its first build in a
-# process compiles for 45-90 s. So (benchmarks/RESULTS.md, "auto"): exact wins below AUTO_EXACT_MAX
-# rows always; above AUTO_COLD_MIN rows it loses even when pynndescent must compile first; in
-# between it wins unless pynndescent is already compiled in this process. Never pay a minute
-# to save a second.
-AUTO_EXACT_MAX = 60_000
-AUTO_COLD_MIN = 350_000
+# neighbors="auto" (benchmarks/results_graph.md): the exact search up to AUTO_EXACT_MAX rows
+# (at 20-d it takes less CPU time than the approximate graph up to 160k rows and more from
+# 320k: 12.8 s against 14.3 s, then 45.8 s against 35.0 s) and gives the exact answer; the
+# approximate graph above. pynndescent is never chosen: it compiles for 45-90 s in every
+# process, and even once compiled it is not faster where it counts: slower at 100k rows
+# (8.9 s against 10.2 s of CPU, isotropic), and at 1M rows faster on isotropic data (131 s
+# against 143 s) but 2.3x slower on clustered data (122 s against 53 s).
+AUTO_EXACT_MAX = 200_000
 
 
 def choose(n_rows, method="auto"):
     """The backend that :func:`kneighbors` uses for a class of ``n_rows`` rows.
 
+    ``"auto"`` never pays a compile: it never picks pynndescent.
+
     Parameters
     ----------
     n_rows : int
         Rows of the class.
-    method : {"auto", "exact", "approx"}, default="auto"
+    method : {"auto", "exact", "approx", "pynndescent"}, default="auto"
         Anything but ``"auto"`` is returned as it is.
 
     Returns
     -------
     str
-        ``"exact"`` or ``"approx"``.
+        ``"exact"`` or ``"approx"`` for ``"auto"``, else ``method`` itself.
 
     Examples
     --------
@@ -45,13 +48,7 @@ def choose(n_rows, method="auto"):
     """
     if method != "auto":
         return method
-    if n_rows <= AUTO_EXACT_MAX:
-        return "exact"
-    if n_rows >= AUTO_COLD_MIN:
-        return "approx"
-    from . import approx
-
-    return "approx" if approx.is_warm() else "exact"
+    return "exact" if n_rows <= AUTO_EXACT_MAX else "approx"
 
 
 def kneighbors(X, k, method="auto", random_state=None, memory=None):
@@ -63,13 +60,13 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
         Rows of one class, float32 or float64 (or anything castable to float64).
     k : int
         Neighbours per row; needs ``n >= k + 1``.
-    method : {"auto", "exact", "approx"}
+    method : {"auto", "exact", "approx", "pynndescent"}
     random_state : int or None
-        Seed of pynndescent's random projections (approximate search only).
+        Seed of the approximate graphs' random draws (``approx``, ``pynndescent``).
     memory : int, optional
         Bytes the exact search may allocate (its scratch and outputs): it then plans its
         blocks to fit (:func:`streamsmote.neighbors.exact.plan_search`), with the same
-        answer. The approximate search does not take a budget.
+        answer. The approximate searches do not take a budget.
 
     Returns
     -------
@@ -78,6 +75,10 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
     method = choose(X.shape[0], method)
     if method == "exact":
         return kneighbors_exact(X, k, memory=memory)[0]
-    from .approx import kneighbors_approx
+    if method == "approx":
+        from .approx import kneighbors_approx
 
-    return kneighbors_approx(X, k, random_state=random_state)[0]
+        return kneighbors_approx(X, k, random_state=random_state)[0]
+    from .pynndescent import kneighbors_pynndescent
+
+    return kneighbors_pynndescent(X, k, random_state=random_state)[0]

@@ -16,18 +16,19 @@ that owes no synthetic rows never pays for its graph). With ``m`` dirty slots ou
    candidates (top-k by ``(squared distance, slot)``), which is exact: their old list was the
    top-k of the surviving rows, and the window is the surviving rows plus the new ones;
 3. *old rows that lost a neighbour* are repaired: searched again exactly (``exact``), or, in
-   ``approx`` mode, re-ranked over their own list and their neighbours' lists (the local join
+   the approximate modes, re-ranked over their own list and their neighbours' lists (the local join
    of NN-descent) and then merged with the new rows.
 
 Neighbours are ordered by ``(squared distance, slot)``, so the ``exact`` graph equals a brute
 force kNN of ``window_rows()`` with ties broken by the smaller slot, whatever the sequence of
 updates. A full rebuild replaces the update when it is cheaper (``(k + 2) * m >= n``).
 
-``approx`` mode builds the bulk graph with pynndescent (:mod:`streamsmote.neighbors.approx`)
-and keeps the rows that arrived since that build as an exactly searched buffer (steps 1 and 2
-above are exact); the graph is rebuilt when that buffer passes ``rebuild_fraction`` (25%) of the
-rows the bulk graph was built on. pynndescent's own ``update()`` re-processes the whole index
-and cannot delete rows, so it is not used.
+The approximate modes build the bulk graph with streamsmote's approximate graph (``approx``,
+:mod:`streamsmote.neighbors.approx`) or pynndescent (``pynndescent``) and keep the rows that
+arrived since that build as an exactly searched buffer (steps 1 and 2 above are exact); the
+graph is rebuilt when that buffer passes ``rebuild_fraction`` (25%) of the rows the bulk graph
+was built on. pynndescent's own ``update()`` re-processes the whole index and cannot delete
+rows, so it is not used.
 """
 
 from numbers import Integral
@@ -41,9 +42,9 @@ from ..kernels.topk import NO_INDEX, _offer, _push
 from .exact import BRUTE_MAX_PAIRS, kneighbors_exact
 
 WINDOW_KINDS = ("sliding", "reservoir")
-INCREMENTAL_METHODS = ("exact", "approx")
-# Below this many rows the approximate mode builds its bulk graph exactly: pynndescent's build
-# costs more than the n^2 search there, and small graphs are where its recall is worst.
+INCREMENTAL_METHODS = ("exact", "approx", "pynndescent")
+# Below this many rows the approximate modes build their bulk graph exactly: an approximate
+# build costs more than the n^2 search there, and small graphs are where recall is worst.
 APPROX_MIN_ROWS = 4096
 REBUILD_FRACTION = 0.25
 _MIN_CAPACITY = 256
@@ -153,13 +154,13 @@ class IncrementalKNN:
     n_features : int
     dtype : numpy dtype, default=float64
         Dtype the rows are stored in (float32 or float64).
-    method : {"exact", "approx"}, default="exact"
+    method : {"exact", "approx", "pynndescent"}, default="exact"
         See the module docstring.
     window_kind : {"sliding", "reservoir"}, default="sliding"
     random_state : int or None
-        Seeds the reservoir's draws and pynndescent.
+        Seeds the reservoir's draws and the approximate graph's.
     rebuild_fraction : float, default=0.25
-        ``approx`` only: rebuild the bulk graph once this fraction of it has been replaced.
+        Approximate modes only: rebuild the bulk graph once this fraction of it has been replaced.
 
     Attributes
     ----------
@@ -312,7 +313,7 @@ class IncrementalKNN:
         if self._nn is not None and m == 0:
             return
         rebuild = self._nn is None or (self.k + 2) * m >= n
-        if self.method == "approx" and not rebuild:
+        if self.method != "exact" and not rebuild:
             rebuild = self._since_build + m > self.rebuild_fraction * self._bulk_rows
         if rebuild:
             self._rebuild(X)
@@ -324,11 +325,13 @@ class IncrementalKNN:
     def _rebuild(self, X):
         n = X.shape[0]
         cap = self._X.shape[0]
-        if self.method == "approx" and n >= APPROX_MIN_ROWS:
-            from .approx import kneighbors_approx
-
+        if self.method != "exact" and n >= APPROX_MIN_ROWS:
             seed = int(self._rng.integers(2**31 - 1))
-            nn, nd = kneighbors_approx(X, self.k, random_state=seed)
+            if self.method == "approx":
+                from .approx import kneighbors_approx as build
+            else:
+                from .pynndescent import kneighbors_pynndescent as build
+            nn, nd = build(X, self.k, random_state=seed)
         else:
             nn, nd = _search(X, self.k, np.arange(n, dtype=np.int64))
         self._nn = np.full((cap, self.k), NO_INDEX, dtype=np.int64)
@@ -354,7 +357,7 @@ class IncrementalKNN:
             search = new
         nn[search], nd[search] = _search(X, self.k, search)
         _merge_new(X, nn, nd, clean, new)
-        if self.method == "approx" and repair.size:
+        if self.method != "exact" and repair.size:
             snap = nn.copy()
             out_d = np.empty((repair.size, self.k))
             out_i = np.empty((repair.size, self.k), dtype=np.int64)

@@ -24,7 +24,7 @@ NOMINAL_HINTS = {
     "k_neighbors": "The usual value is 5 (a neighbours object is not used with categorical "
     "columns: their metric is their own).",
     "neighbors": "The neighbour search over categorical columns is exact (a numba kernel); "
-    "neighbors='approx' is not available for it yet.",
+    "neighbors='approx' and 'pynndescent' are not available for it yet.",
     "categorical_encoder": "Pass None: streamsmote codes categories itself, chunk by chunk.",
 }
 

@@ -49,7 +49,7 @@ class ADASYN(BaseSMOTE):
     random_state : int, numpy.random.RandomState or None, default=None
         One generator for the whole fit, used class after class in label order, as in
         imbalanced-learn (an int seed is not restarted for each class).
-    neighbors : {"auto", "exact", "approx"}, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
         The within-class search, as in :class:`streamsmote.SMOTE`. The search over the whole
         data set is always exact.
     memory_limit : int or str, default=None

@@ -53,7 +53,7 @@ class BorderlineSMOTE(BaseSMOTE):
     random_state : int, numpy.random.RandomState or None, default=None
         As in :class:`streamsmote.SMOTE` (a fresh generator per class for an int seed, as in
         imbalanced-learn).
-    neighbors : {"auto", "exact", "approx"}, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
         The within-class search of Borderline-1, as in :class:`streamsmote.SMOTE`. The
         search over the whole data set is always exact.
     memory_limit : int or str, default=None

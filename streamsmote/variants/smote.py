@@ -32,10 +32,11 @@ class SMOTE(BaseSMOTE):
     random_state : int, numpy.random.RandomState or None, default=None
         With an int the output is reproducible and, with ``neighbors="exact"``, identical to
         imbalanced-learn's. An instance is consumed as imbalanced-learn consumes it.
-    neighbors : {"auto", "exact", "approx"}, default="auto"
-        Neighbour search: an exact numba kernel, pynndescent, or whichever is faster for each
-        class's size (:func:`streamsmote.neighbors.choose`). Not used when ``k_neighbors`` is
-        an object.
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
+        Neighbour search: an exact numba kernel, streamsmote's approximate graph
+        (:mod:`streamsmote.neighbors.approx`), pynndescent, or (``"auto"``) the exact search
+        for small classes and the approximate graph for large ones
+        (:func:`streamsmote.neighbors.choose`). Not used when ``k_neighbors`` is an object.
     memory_limit : int or str, default=None
         Bytes (or ``"512MB"``) of working memory for the whole fit, above what the process
         holds before it: the chunk buffers (measured from the first chunk), the store of the

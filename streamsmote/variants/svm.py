@@ -51,7 +51,7 @@ class SVMSMOTE(ModelSMOTE):
         As in :class:`streamsmote.SMOTE`.
     random_state : int, numpy.random.RandomState or None, default=None
         As in :class:`streamsmote.SMOTE`.
-    neighbors : {"auto", "exact", "approx"}, default="auto"
+    neighbors : {"auto", "exact", "approx", "pynndescent"}, default="auto"
         Search of the same-class neighbours, as in :class:`streamsmote.SMOTE`.
     memory_limit : int or str, default=None
         As in :class:`streamsmote.SMOTE`; streaming, the SVM's reservoir also stays within a
