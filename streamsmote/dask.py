@@ -16,6 +16,7 @@ dask and distributed are optional: ``pip install "streamsmote[dask]"``.
 """
 
 import functools
+import threading
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,8 @@ def _import_dask():
         raise ImportError('streamsmote.dask needs dask: pip install "streamsmote[dask]"') from exc
     return dask, dd
 
+
+_STATE_LOCK = threading.Lock()
 
 # Classes of at least this many rows have their exact graph built by tasks on the cluster.
 GRAPH_MIN_ROWS = 200_000
@@ -160,7 +163,8 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
     out_meta = meta.copy()
     if mark_synthetic is not None:
         out_meta[mark_synthetic] = pd.Series(dtype=bool)
-    state_key = dask.delayed(state, pure=True)
+    # a new key for every call: the state holds cursors that tasks move (never a cached one)
+    state_key = dask.delayed(state, pure=False)
     return ddf.map_partitions(_partition, state_key, meta=out_meta)
 
 
@@ -319,7 +323,11 @@ def _partition(df, state, partition_info=None):
     sm = state.smote
     lo, hi = state.before[number], state.before[number + 1]
     parts = [df.assign(**{state.mark: False}) if state.mark else df]
-    for batch in sm._share(int(lo), int(hi), state.offsets):
+    # A worker deserializes the state once and hands the same object to all its tasks, which
+    # may run at once on its threads: the class cursors are moved by one task at a time.
+    with _STATE_LOCK:
+        share = sm._share(int(lo), int(hi), state.offsets)
+    for batch in share:
         block = batch.X
         block[state.target] = batch.y
         if state.mark:
