@@ -232,3 +232,15 @@ def test_registered():
 
     assert METHODS["svm"] is ss.SVMSMOTE and METHODS["kmeans"] is ss.KMeansSMOTE
     assert "SVMSMOTE" in dir(ss) and "KMeansSMOTE" in dir(ss)
+
+
+def test_streamed_svc_kernel_cache_counts_in_memory_limit():
+    X, y = make_classification(n_samples=3000, weights=[0.9], random_state=0)
+    src = ss.from_arrays(X, y, chunksize=500)
+    for limit, cache in ((None, 32.0), ("64MB", 16.0), ("2GB", 200.0)):
+        sm = ss.SVMSMOTE(random_state=0, memory_limit=limit).fit(src)
+        assert sm.svm_estimator_.cache_size == cache
+    # in memory, imbalanced-learn's own SVC, untouched
+    sm = ss.SVMSMOTE(random_state=0)
+    sm.fit_resample(X, y)
+    assert sm.svm_estimator_.cache_size == 200
