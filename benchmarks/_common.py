@@ -39,6 +39,20 @@ def emit(**kw):
 """
 
 
+# imbalanced-learn's SMOTE on a Parquet file loaded whole with pandas (a child's code)
+IMB_SMOTE_PARQUET = """
+import time
+t = time.perf_counter()
+import pandas as pd
+df = pd.read_parquet({path!r})
+y = df.pop("label").to_numpy(); X = df.to_numpy(); del df
+t_load = time.perf_counter() - t
+from imblearn.over_sampling import SMOTE
+Xr, yr = SMOTE(random_state=0).fit_resample(X, y)
+emit(t=time.perf_counter() - t, t_load=t_load, n_out=int(len(yr)))
+"""
+
+
 def data_dir():
     os.makedirs(DATA_DIR, exist_ok=True)
     return DATA_DIR

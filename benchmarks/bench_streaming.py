@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
+    IMB_SMOTE_PARQUET,
     cleanup,
     code_version,
     data_dir,
@@ -255,17 +256,7 @@ def bench_throughput(cfg, tmp, env):
 
 # ----------------------------------------------------------------------------- SUSY
 
-_IMB_PQ = """
-import time
-t = time.perf_counter()
-import pandas as pd
-df = pd.read_parquet({path!r})
-y = df.pop("label").to_numpy(); X = df.to_numpy(); del df
-t_load = time.perf_counter() - t
-from imblearn.over_sampling import SMOTE
-Xr, yr = SMOTE(random_state=0).fit_resample(X, y)
-emit(t=time.perf_counter() - t, t_load=t_load, n_out=int(len(yr)))
-"""
+_IMB_PQ = IMB_SMOTE_PARQUET
 
 
 def bench_susy(cfg, tmp, env):

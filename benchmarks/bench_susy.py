@@ -26,6 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
+    IMB_SMOTE_PARQUET,
     cleanup,
     data_dir,
     fmt_mb,
@@ -54,17 +55,7 @@ rc = main({argv!r})
 emit(t=time.perf_counter() - t, rc=rc)
 """
 
-_IMB = """
-import time
-t = time.perf_counter()
-import pandas as pd
-df = pd.read_parquet({path!r})
-y = df.pop("label").to_numpy(); X = df.to_numpy(); del df
-t_load = time.perf_counter() - t
-from imblearn.over_sampling import SMOTE
-Xr, yr = SMOTE(random_state=0).fit_resample(X, y)
-emit(t=time.perf_counter() - t, t_load=t_load, n_out=int(len(yr)))
-"""
+_IMB = IMB_SMOTE_PARQUET
 
 
 def cli_argv(path, out, limit):

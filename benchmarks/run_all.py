@@ -83,6 +83,10 @@ def main(argv=None):
             "bench_approx_variants.py",
         ),
         ("results_polars.md", "polars beside pandas in memory and streamed, bench_polars.py"),
+        (
+            "results_dask_graph.md",
+            "the exact graph as cell tasks on a Dask LocalCluster, bench_dask_graph.py",
+        ),
     ):
         if os.path.exists(os.path.join(HERE, other)) and not args.quick:
             parts += ["", f"_See also `benchmarks/{other}` ({what})._"]
