@@ -252,36 +252,17 @@ def plot_demo(path, real, synthetic, before, after, label=1, other=None):
     ax, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
     # The majority faintly behind, then the real rows, and the synthetic rows on top: these
     # should fill the real clusters, not the space between them.
-    if other_2d.size:
-        others = [c for c in before if c != label]
-        name = f"class {others[0]!r}" if len(others) == 1 else "other classes"
-        ax.scatter(
-            other_2d[:, 0],
-            other_2d[:, 1],
-            s=4,
-            alpha=0.15,
-            c="0.45",
-            linewidths=0,
-            label=f"{name} (sample of {len(other_2d):,})",
-        )
-    if real_2d.size:
-        ax.scatter(
-            real_2d[:, 0],
-            real_2d[:, 1],
-            s=14,
-            alpha=0.6,
-            c="tab:blue",
-            label=f"real (sample of {len(real_2d):,})",
-        )
-    if synth_2d.size:
-        ax.scatter(
-            synth_2d[:, 0],
-            synth_2d[:, 1],
-            s=3,
-            alpha=0.6,
-            c="tab:orange",
-            label=f"synthetic (sample of {len(synth_2d):,})",
-        )
+    others = [c for c in before if c != label]
+    other_name = f"class {others[0]!r}" if len(others) == 1 else "other classes"
+    layers = (
+        (other_2d, other_name, {"s": 4, "alpha": 0.15, "c": "0.45", "linewidths": 0}),
+        (real_2d, "real", {"s": 14, "alpha": 0.6, "c": "tab:blue"}),
+        (synth_2d, "synthetic", {"s": 3, "alpha": 0.6, "c": "tab:orange"}),
+    )
+    for points, name, style in layers:
+        if points.size:
+            label_ = f"{name} (sample of {len(points):,})"
+            ax.scatter(points[:, 0], points[:, 1], label=label_, **style)
     ax.set_xlabel(axes_names[0])
     ax.set_ylabel(axes_names[1])
     ax.set_title(f"class {label!r}: real and synthetic rows")

@@ -256,7 +256,6 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     tds = np.full((workers, n, m), np.inf, dtype=np.float32)
     tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
     thr = np.full(n, np.inf, dtype=np.float32)
-    _openblas_wide_call(d)
 
     def work(w):
         buf = np.empty(TILE_ROWS * B, dtype=np.float32)
