@@ -15,6 +15,7 @@ without paying for streamsmote, numba or pandas.
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -348,3 +349,21 @@ def code_version():
 
 def cleanup(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+SECTION_MARK = "<!-- section {} -->"
+
+
+def kept_sections(path, rerun):
+    """``{name: text}`` of the sections of an existing results file that this run does not
+    redo (sections are delimited by ``<!-- section NAME -->`` lines)."""
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        text = f.read()
+    kept = {}
+    for block in re.split(r"^(?=<!-- section \w+ -->$)", text, flags=re.M)[1:]:
+        name = re.match(r"<!-- section (\w+) -->", block).group(1)
+        if name not in rerun:
+            kept[name] = block.strip()
+    return kept

@@ -23,6 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (  # noqa: E402
     IMB_SMOTE_PARQUET,
+    SECTION_MARK,
     cleanup,
     code_version,
     data_dir,
@@ -30,6 +31,7 @@ from _common import (  # noqa: E402
     fmt_s,
     fmt_x,
     fresh_cache_dir,
+    kept_sections,
     load_avg,
     md_table,
     run_child,
@@ -465,24 +467,6 @@ def bench_csv(cfg, tmp, env):
     return "\n".join(text), raw
 
 
-_MARK = "<!-- section {} -->"
-
-
-def _kept_sections(path, rerun):
-    """``{name: text}`` of the sections of an existing results file that this run does not
-    redo (sections are delimited by ``<!-- section NAME -->`` lines)."""
-    if not os.path.exists(path):
-        return {}
-    with open(path) as f:
-        text = f.read()
-    kept = {}
-    for block in re.split(r"^(?=<!-- section \w+ -->$)", text, flags=re.M)[1:]:
-        name = re.match(r"<!-- section (\w+) -->", block).group(1)
-        if name not in rerun:
-            kept[name] = block.strip()
-    return kept
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
@@ -513,7 +497,7 @@ def main(argv=None):
         "susy": bench_susy,
         "csv": bench_csv,
     }
-    parts, raw = _kept_sections(out, todo), {}
+    parts, raw = kept_sections(out, todo), {}
     for s in todo:
         print(f"== {s}", file=sys.stderr, flush=True)
         t0, l0 = time.time(), load_avg()
@@ -523,7 +507,7 @@ def main(argv=None):
             f"average {l0:.1f} at start, {load_avg():.1f} at end; streamsmote code: "
             f"{code_version()}._"
         )
-        parts[s] = f"{_MARK.format(s)}\n{txt}\n\n{run}"
+        parts[s] = f"{SECTION_MARK.format(s)}\n{txt}\n\n{run}"
         print(txt + "\n", flush=True)
     cleanup(cache)
     header = [
