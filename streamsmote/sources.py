@@ -976,9 +976,12 @@ def _iter_polars_lazy(lazy, target, batch_size):
         yield batch.drop(target), batch.get_column(target), None
 
 
-def _polars_pair(X, y, batch_size, progress, name, passthrough=None, passthrough_fill="null"):
+def _polars_pair(
+    X, y, batch_size, progress, name, passthrough=None, passthrough_fill="null", where="X"
+):
     """A source named ``name`` over an in-memory polars ``X`` and its labels ``y`` (a polars
-    Series, or anything 1-D that polars takes); ``passthrough`` names columns of ``X``."""
+    Series, or anything 1-D that polars takes); ``passthrough`` names columns of ``X``
+    (``where``, in error messages)."""
     pl = _polars.import_polars("a polars source")
     if not _polars.is_series(y):
         y = pl.Series("", np.asarray(y))
@@ -986,7 +989,7 @@ def _polars_pair(X, y, batch_size, progress, name, passthrough=None, passthrough
         raise ValueError(
             f"{name}: X has {X.height} rows but y has {len(y)}; pass one label per row."
         )
-    passthrough = check_passthrough(passthrough, X.columns, y.name or None, "X")
+    passthrough = check_passthrough(passthrough, X.columns, y.name or None, where)
     return ChunkSource(
         functools.partial(_iter_polars_frame, X, y, batch_size),
         name=name,
@@ -1108,6 +1111,7 @@ def from_polars(
         f"{name}{batch_size})",
         passthrough=passthrough,
         passthrough_fill=passthrough_fill,
+        where="the DataFrame",
     )
 
 

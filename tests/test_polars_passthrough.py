@@ -238,7 +238,7 @@ def test_as_source_and_from_chunks_take_polars_passthrough(parquet):
 def test_errors_name_the_column_and_the_fix(parquet, lazy):
     path, data = parquet
     frame = pl.scan_parquet(path) if lazy else data
-    where = "the LazyFrame" if lazy else "X"
+    where = "the LazyFrame" if lazy else "the DataFrame"
     with pytest.raises(ValueError, match=rf"\['nope'\] that are not in {where}; its columns"):
         ss.from_polars(frame, "label", passthrough=["id", "nope"])
     with pytest.raises(ValueError, match="names the target column 'label'"):
