@@ -108,11 +108,21 @@ def _is_plain_numeric(dtype):
 
 def series_to_pandas(series):
     """A polars Series as a pandas Series of the same name: numbers and booleans without nulls
-    through numpy (zero-copy where polars allows), other dtypes (strings, categoricals, enums,
-    dates) through pandas' conversion (strings become pandas strings, categoricals and enums
-    pandas categoricals)."""
-    if _is_plain_numeric(series.dtype) and not series.null_count():
-        return pd.Series(series.to_numpy(), name=series.name, copy=False)
+    through numpy (zero-copy where polars allows), integers and booleans with nulls (the
+    passthrough columns of synthetic rows) as pandas' masked ``Int64``/``boolean`` arrays,
+    other dtypes (strings, categoricals, enums, dates) through pandas' conversion (strings
+    become pandas strings, categoricals and enums pandas categoricals)."""
+    if _is_plain_numeric(series.dtype):
+        if not series.null_count():
+            return pd.Series(series.to_numpy(), name=series.name, copy=False)
+        if not series.dtype.is_float():
+            # polars' own conversion makes such a column float64, which rounds ids above 2**53
+            # and writes 7 as 7.0 in a CSV file
+            boolean = not series.dtype.is_integer()
+            values = series.fill_null(False if boolean else 0).to_numpy()
+            mask = series.is_null().to_numpy()
+            array = (pd.arrays.BooleanArray if boolean else pd.arrays.IntegerArray)(values, mask)
+            return pd.Series(array, name=series.name, copy=False)
     return series.to_pandas()
 
 
@@ -245,16 +255,18 @@ class PolarsFormat:
 class PolarsChunk(tuple):
     """A checked polars chunk: unpacks as ``(X, y)``, the polars frames as read, and carries
     ``checked``, the pandas ``(X, y)`` the checks made of them, for the sampler to work on
-    without converting again, and ``polars``, the first chunk's :class:`PolarsFormat`."""
+    without converting again, ``polars``, the first chunk's :class:`PolarsFormat`, and
+    ``passthrough``, the chunk's passthrough columns (a polars DataFrame, or None)."""
 
-    def __new__(cls, X, y, checked, polars):
+    def __new__(cls, X, y, checked, polars, passthrough=None):
         self = super().__new__(cls, (X, y))
         self.checked = checked
         self.polars = polars
+        self.passthrough = passthrough
         return self
 
     def __getnewargs__(self):
-        return (self[0], self[1], self.checked, self.polars)
+        return (self[0], self[1], self.checked, self.polars, self.passthrough)
 
 
 def checked_pair(chunk):

@@ -39,13 +39,24 @@ _STATE_LOCK = threading.Lock()
 GRAPH_MIN_ROWS = 200_000
 
 
-def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRAPH_MIN_ROWS):
+def resample(
+    ddf,
+    target,
+    smote=None,
+    *,
+    mark_synthetic=None,
+    graph_min_rows=GRAPH_MIN_ROWS,
+    provenance=False,
+    passthrough=None,
+    passthrough_fill="null",
+):
     """Balance a Dask DataFrame with SMOTE; lazy, partition-independent.
 
     Parameters
     ----------
     ddf : dask.dataframe.DataFrame
-        Numeric feature columns and the label column ``target``.
+        Numeric feature columns, the label column ``target`` and any ``passthrough``
+        columns.
     target : str
         The label column.
     smote : streamsmote.SMOTE, SMOTENC or SMOTEN, optional
@@ -59,20 +70,35 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
         partition (:mod:`streamsmote.neighbors.cells`), instead of on the client: the same
         graph as the local exact search, so the largest class is no longer what one machine
         can search. ``None`` builds every graph on the client.
+    provenance : bool or tuple of 3 str, default=False
+        Add the columns ``parent_row``, ``neighbor_row`` (global row numbers of the input,
+        counted from 0 across the partitions in order; ``Int64`` with nulls) and ``gap``
+        (float64), null on original rows, so that a synthetic row's numeric features are
+        ``X[parent_row] + gap * (X[neighbor_row] - X[parent_row])``, as in
+        :func:`streamsmote.write_parquet`; a tuple renames them.
+    passthrough : list of str, optional
+        Columns that are neither features nor target (ids, timestamps, weights): never used
+        as features, kept with their original rows and filled on synthetic rows.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows: nulls (integer and boolean columns then become
+        pandas' nullable ``Int64``/``boolean`` on every row, so that every partition has one
+        dtype), or the values of the parent row (gathered to the client with the rows of the
+        classes that get synthetic rows, and shipped to the workers with the fitted state).
 
     Returns
     -------
     dask.dataframe.DataFrame
         Each partition: its original rows, unchanged and in order, then its share of the
-        synthetic rows (same columns and dtypes). With an int ``random_state`` and exact
-        neighbours, the synthetic rows are those of ``SMOTE.fit_resample`` on the whole data,
-        for any partitioning.
+        synthetic rows (same columns and dtypes, then ``mark_synthetic`` and the provenance
+        columns). With an int ``random_state`` and exact neighbours, the synthetic rows are
+        those of ``SMOTE.fit_resample`` on the whole data, for any partitioning.
 
     Raises
     ------
     ValueError
-        ``target`` missing, non-numeric features, a class too small for ``k_neighbors``, or a
-        bad ``sampling_strategy``.
+        ``target`` missing, non-numeric features, a class too small for ``k_neighbors``, a
+        bad ``sampling_strategy``, ``passthrough`` naming the target, a column twice or a
+        column that is not there, or a provenance column name that is already taken.
 
     Examples
     --------
@@ -86,9 +112,19 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
     ...                streamsmote.SMOTE(k_neighbors=3, random_state=0)).compute()
     >>> out["label"].value_counts().sort_index().tolist()
     [32, 32]
+    >>> df["id"] = np.arange(40) + 1000
+    >>> out = resample(dd.from_pandas(df, npartitions=3), "label",
+    ...                streamsmote.SMOTE(k_neighbors=3, random_state=0), provenance=True,
+    ...                passthrough=["id"], passthrough_fill="parent").compute()
+    >>> syn = out[out["parent_row"].notna()]
+    >>> bool((syn["id"] == 1000 + syn["parent_row"]).all()), len(syn)
+    (True, 24)
     """
     dask, _ = _import_dask()
+    from ._passthrough import Passthrough
     from .sampler import BaseSMOTE, ClassRows
+    from .sinks import _provenance_names
+    from .sources import check_passthrough, check_passthrough_fill
     from .strategy import plan
     from .variants import SMOTE
 
@@ -97,9 +133,19 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
             f"target={target!r} is not a column of the Dask DataFrame; its columns are "
             f"{list(ddf.columns)}."
         )
+    passthrough = check_passthrough(passthrough, ddf.columns, target, "the Dask DataFrame")
+    passthrough_fill = check_passthrough_fill(passthrough_fill)
+    provenance = _provenance_names(provenance)
+    taken = [c for c in provenance or () if c in ddf.columns or c == mark_synthetic]
+    if taken:
+        raise ValueError(
+            f"column name {taken[0]!r} is used twice (input or mark_synthetic, and provenance "
+            "column); pass provenance=(parent, neighbour, gap) names that are free, or rename "
+            "the input column."
+        )
     smote = SMOTE() if smote is None else smote
     smote._check_params()
-    features = [c for c in ddf.columns if c != target]
+    features = [c for c in ddf.columns if c != target and c not in passthrough]
     meta = ddf._meta
     categorical = smote._columns(meta[features])
     _check_numeric(meta[features], categorical)
@@ -148,8 +194,16 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
     data = {
         c: ClassRows(values[labels == c], codes[labels == c], rows[labels == c]) for c in needed
     }
+    pt = None
+    if passthrough:
+        pt = Passthrough(passthrough_fill)
+        pt.originals(meta[passthrough])  # the dtypes of the synthetic rows' columns
+        if passthrough_fill == "parent":  # the rows are in global row order already
+            side = small[passthrough].reset_index(drop=True)
+            for c in needed:
+                pt.keep(c, rows[labels == c], side[labels == c].reset_index(drop=True))
 
-    smote._set_fit_info(layout, n_rows)
+    smote._set_fit_info(layout, n_rows, pt)
     smote._plan(counts)
     if smote._whole_data_neighbors()[0]:
         data = _with_context(ddf, features, target, smote, data, starts)
@@ -159,10 +213,17 @@ def resample(ddf, target, smote=None, *, mark_synthetic=None, graph_min_rows=GRA
         smote._build(data)
     finally:
         smote.__dict__.pop("_graph_builder", None)
-    state = _FittedState(smote, lengths, n_rows, features, target, mark_synthetic)
+    state = _FittedState(
+        smote, lengths, n_rows, features, target, mark_synthetic, passthrough, provenance
+    )
     out_meta = meta.copy()
+    if pt is not None:
+        out_meta[passthrough] = pt.originals(meta[passthrough])
     if mark_synthetic is not None:
         out_meta[mark_synthetic] = pd.Series(dtype=bool)
+    if provenance is not None:
+        for name, dtype in zip(provenance, ("Int64", "Int64", "float64"), strict=True):
+            out_meta[name] = pd.Series(dtype=dtype)
     # a new key for every call: the state holds cursors that tasks move (never a cached one)
     state_key = dask.delayed(state, pure=False)
     return ddf.map_partitions(_partition, state_key, meta=out_meta)
@@ -306,15 +367,18 @@ def _with_row_numbers(df, starts, partition_info=None):
 
 
 class _FittedState:
-    """What a worker needs: per class rows, graph and draw start; partition boundaries."""
+    """What a worker needs: per class rows, graph and draw start (and passthrough values);
+    partition boundaries; the output's extra columns."""
 
-    def __init__(self, smote, lengths, n_rows, features, target, mark):
+    def __init__(self, smote, lengths, n_rows, features, target, mark, passthrough, provenance):
         self.smote = smote
         self.before = np.concatenate([[0], np.cumsum(lengths)])
         self.n_rows = n_rows
         self.features = features
         self.target = target
         self.mark = mark
+        self.passthrough = passthrough
+        self.provenance = provenance
         self.offsets = smote._synthetic_offsets()
 
 
@@ -322,7 +386,16 @@ def _partition(df, state, partition_info=None):
     number = partition_info["number"] if partition_info else 0
     sm = state.smote
     lo, hi = state.before[number], state.before[number + 1]
-    parts = [df.assign(**{state.mark: False}) if state.mark else df]
+    columns = df.columns.tolist() + ([state.mark] if state.mark else [])
+    columns += list(state.provenance or ())
+    extra = {state.mark: False} if state.mark else {}
+    if state.passthrough:  # nullable dtypes for the null fill, as the meta says
+        extra.update(sm._passthrough.originals(df[state.passthrough]).items())
+    if state.provenance:
+        none = np.full(len(df), -1)
+        values = _provenance_values((none, none, np.full(len(df), np.nan)))
+        extra.update(zip(state.provenance, values, strict=True))
+    parts = [df.assign(**extra) if extra else df]
     # A worker deserializes the state once and hands the same object to all its tasks, which
     # may run at once on its threads: the class cursors are moved by one task at a time.
     with _STATE_LOCK:
@@ -330,7 +403,22 @@ def _partition(df, state, partition_info=None):
     for batch in share:
         block = batch.X
         block[state.target] = batch.y
+        if state.passthrough:  # indexed as X, by global synthetic row number
+            for name in state.passthrough:
+                block[name] = batch.passthrough[name]
         if state.mark:
             block[state.mark] = True
-        parts.append(block[df.columns.tolist() + ([state.mark] if state.mark else [])])
+        if state.provenance:
+            values = _provenance_values(batch.provenance)
+            block = block.assign(**dict(zip(state.provenance, values, strict=True)))
+        parts.append(block[columns])
     return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _provenance_values(provenance):
+    """Parent and neighbour rows (``Int64``, null for -1) and gaps of ``(parent, neighbor,
+    gap)``, as the writers store them."""
+    from .sinks import _nullable_rows
+
+    parent, neighbor, gap = provenance
+    return _nullable_rows(parent), _nullable_rows(neighbor), np.asarray(gap, np.float64)

@@ -25,6 +25,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from . import _passthrough
 from . import strategy as _strategy
 from ._batch import Batch
 from ._constraints import Interval, ParameterConstraints, StrOptions, validate_params
@@ -236,6 +237,7 @@ class OnlineSMOTE(_ParamsMixin):
         self._synth = {}
         self._owed = {}
         self._n_rows = 0
+        self._passthrough = None  # the passthrough columns of resample_stream's chunks
         self.n_synthetic_ = {}
         self.class_counts_ = {}
         self.n_owed_ = {}
@@ -287,6 +289,12 @@ class OnlineSMOTE(_ParamsMixin):
         y_out : ndarray or Series
             Labels in ``y``'s container, name and dtype.
 
+            The pair is a :class:`~streamsmote._batch.Batch`: ``.synthetic`` marks the
+            synthetic rows and ``.provenance`` holds each row's ``(parent, neighbor, gap)``,
+            parent and neighbour as row numbers of the stream (counted from 0 over every
+            chunk this sampler has taken; -1 and NaN on the chunk's own rows), so that
+            ``write_parquet(..., provenance=True)`` can store them.
+
         Raises
         ------
         ValueError
@@ -300,26 +308,49 @@ class OnlineSMOTE(_ParamsMixin):
         >>> import numpy as np
         >>> X = np.arange(24, dtype=float).reshape(12, 2)
         >>> y = np.array([0] * 8 + [1] * 4)
-        >>> X_out, y_out = OnlineSMOTE(k_neighbors=2, random_state=0).partial_fit_resample(X, y)
+        >>> out = OnlineSMOTE(k_neighbors=2, random_state=0).partial_fit_resample(X, y)
+        >>> X_out, y_out = out
         >>> np.bincount(y_out).tolist()
         [8, 8]
+        >>> parent, neighbor, gap = out.provenance
+        >>> parent[12:].min() >= 8 and bool((y[parent[12:]] == 1).all())  # rows of class 1
+        True
         """
+        return self._resample(X, y)
+
+    def _resample(self, X, y, extra=None, fill="null"):
+        """:meth:`partial_fit_resample` of one chunk, with its passthrough columns ``extra``
+        (a pandas or polars DataFrame, or None) filled by ``fill`` on synthetic rows."""
         given = X, y
         checked = self._take(X, y)
         if checked is None:
-            return _as_output(X, y)
+            X, y = _as_output(X, y)
+            return Batch(X, y, np.zeros(len(y), dtype=bool), passthrough=extra)
         X, y = checked
         n = X.shape[0]
-        X_syn, y_syn = self._emit(None, start=n)
+        pt = None
+        if extra is not None:
+            pt = self._passthrough_of(fill)
+            if fill == "parent":
+                self._keep_window_side(pt, extra, self._layout.labels(y), self._n_rows - n)
+            extra = pt.originals(extra)
+        syn = self._emit(None, start=n, passthrough=pt)
         polars = self._layout.polars
         if polars is not None:  # the polars chunk as given
             X, y = given[0], polars.labels(given[1])
         elif self._layout.kind == "pandas":
             X = X.reset_index(drop=True)
             y = y.reset_index(drop=True)
-        if y_syn is None:
-            return X, y
-        return concat(self._layout, [X, X_syn], [y, y_syn])
+        mark = np.zeros(n, dtype=bool)
+        none = (np.full(n, -1), np.full(n, -1), np.full(n, np.nan))
+        if syn[0] is None:
+            return Batch(X, y, mark, provenance=none, passthrough=extra)
+        X_out, y_out = concat(self._layout, [X, syn.X], [y, syn.y])
+        provenance = tuple(map(np.concatenate, zip(none, syn.provenance, strict=True)))
+        if extra is not None:
+            extra = _passthrough.concat([extra, syn.passthrough])
+        mark = np.r_[mark, syn.synthetic]
+        return Batch(X_out, y_out, mark, provenance=provenance, passthrough=extra)
 
     def generate_owed(self, classes=None):
         """Emit the synthetic rows owed now (all classes, or only ``classes``).
@@ -332,7 +363,9 @@ class OnlineSMOTE(_ParamsMixin):
         Returns
         -------
         X_synthetic, y_synthetic : ndarray/DataFrame and ndarray/Series
-            In the stream's container (possibly with 0 rows).
+            In the stream's container (possibly with 0 rows); when there are rows, a
+            :class:`~streamsmote._batch.Batch` whose ``.provenance`` names each row's parent
+            and neighbour rows of the stream (see :meth:`partial_fit_resample`).
 
         Examples
         --------
@@ -349,11 +382,11 @@ class OnlineSMOTE(_ParamsMixin):
         self._check_started()
         if self._layout is None:
             return np.empty((0, 0)), np.empty(0)
-        X_syn, y_syn = self._emit(classes, start=0)
-        if X_syn is None:
+        synthetic = self._emit(classes, start=0)
+        if synthetic[0] is None:
             empty = np.empty((0, self._layout.n_features), dtype=self._layout.work_dtype)
             return self._layout.make_X(empty), self._layout.make_y(self.classes_[0], 0)
-        return X_syn, y_syn
+        return synthetic
 
     def resample_stream(self, chunks):
         """Resample a stream of ``(X, y)`` chunks lazily.
@@ -362,13 +395,17 @@ class OnlineSMOTE(_ParamsMixin):
         ----------
         chunks : iterable of (X, y)
             Any iterable of pairs, e.g. a generator, a list, or a source of
-            :mod:`streamsmote.sources`.
+            :mod:`streamsmote.sources`. The passthrough columns of a source's chunks
+            (``passthrough=[...]``) come out with their rows, and on synthetic rows as the
+            source's ``passthrough_fill`` says: nulls, or the parent row's values (kept for
+            the rows in the windows only).
 
         Yields
         ------
         Batch
             ``(X_out, y_out)`` as :meth:`partial_fit_resample` returns them; ``.synthetic``
-            marks the synthetic rows.
+            marks the synthetic rows, ``.provenance`` says where they come from and
+            ``.passthrough`` holds the passthrough columns (None without).
 
         Examples
         --------
@@ -382,13 +419,10 @@ class OnlineSMOTE(_ParamsMixin):
         >>> int(out[0].synthetic.sum())
         40
         """
+        fill = getattr(chunks, "passthrough_fill", "null")
         for item in chunks:
             X, y = item
-            n = len(X)
-            X_out, y_out = self.partial_fit_resample(X, y)
-            mask = np.zeros(len(y_out), dtype=bool)
-            mask[n:] = True
-            yield Batch(X_out, y_out, mask)
+            yield self._resample(X, y, getattr(item, "passthrough", None), fill)
 
     # ------------------------------------------------------------------ steps
 
@@ -416,14 +450,41 @@ class OnlineSMOTE(_ParamsMixin):
         return X, y
 
     def _ingest(self, values, labels):
-        """Counts, windows and plan from a validated work matrix and its label array."""
+        """Counts, windows and plan from a validated work matrix and its label array; each
+        window row keeps its row number in the stream (for the provenance)."""
+        first = self._n_rows
         self._count(labels)
         if labels.shape[0] == 1:  # one row at a time (river): skip the grouping
-            self._window(_strategy._py(labels[0])).add(values)
+            self._window(_strategy._py(labels[0])).add(values, ids=np.array([first]))
         else:
             for c in sorted(_strategy.class_counts(labels)):
-                self._window(c).add(values[labels == c])
+                at = np.flatnonzero(labels == c)
+                self._window(c).add(values[at], ids=first + at)
         self._plan()
+
+    def _passthrough_of(self, fill):
+        """The stream's :class:`~streamsmote._passthrough.Passthrough` (made by the first
+        chunk with passthrough columns)."""
+        pt = self._passthrough
+        if pt is None or pt.fill != fill:
+            pt = self._passthrough = _passthrough.Passthrough(fill)
+        return pt
+
+    def _keep_window_side(self, pt, extra, labels, first):
+        """For the parent fill: the passthrough rows of exactly the rows in each window,
+        after a chunk (``extra``, its stream rows from ``first``) went in; bounded by the
+        windows, as the rows are."""
+        for c in _strategy.class_counts(labels):
+            in_window = self._windows[c].window_ids()
+            at = np.flatnonzero(labels == c)
+            new = first + at
+            kept, table = pt.tables.get(c, (np.empty(0, np.int64), None))
+            old = np.isin(kept, in_window)
+            fresh = np.isin(new, in_window)
+            parts = [_passthrough.rows(extra, at[fresh])]
+            if table is not None:  # the older rows first: row numbers stay sorted
+                parts.insert(0, _passthrough.rows(table, np.flatnonzero(old)))
+            pt.keep(c, np.r_[kept[old], new[fresh]], _passthrough.concat(parts))
 
     def _count(self, labels):
         m = labels.shape[0]
@@ -477,12 +538,14 @@ class OnlineSMOTE(_ParamsMixin):
                     self._owed[c] = owed
         self.n_owed_ = dict(self._owed)
 
-    def _emit(self, classes, start):
-        """Synthetic rows owed to ``classes`` (all by default) as ``(X, y)`` in the stream's
-        container, or ``(None, None)`` when there are none."""
+    def _emit(self, classes, start, passthrough=None):
+        """Synthetic rows owed to ``classes`` (all by default) as a :class:`Batch` in the
+        stream's container, with their provenance (and their passthrough rows when
+        ``passthrough`` is the stream's :class:`~streamsmote._passthrough.Passthrough`), or
+        ``(None, None)`` when there are none."""
         wanted = sorted(self._owed) if classes is None else sorted(set(classes) & set(self._owed))
         k = self.k_neighbors
-        parts_X, parts_y = [], []
+        parts_X, parts_y, provenance, extras = [], [], [], []
         for c in wanted:
             index = self._windows[c]
             n_c = index.n_rows
@@ -497,6 +560,10 @@ class OnlineSMOTE(_ParamsMixin):
             interpolate(Xw, nn, base, slot, gaps, out)
             parts_X.append(self._layout.make_X(out, start))
             parts_y.append(self._layout.make_y(c, n_new, start))
+            ids = index.window_ids()  # stream row numbers of the window's slots
+            provenance.append((ids[base], ids[nn[base, slot]], gaps))
+            if passthrough is not None:
+                extras.append(passthrough.synthetic(c, ids[base], start))
             start += n_new
             self._synth[c] += n_new
             self.n_synthetic_[c] += n_new
@@ -505,8 +572,16 @@ class OnlineSMOTE(_ParamsMixin):
         if not parts_X:
             return None, None
         if len(parts_X) == 1:
-            return parts_X[0], parts_y[0]
-        return concat(self._layout, parts_X, parts_y)
+            X, y = parts_X[0], parts_y[0]
+        else:
+            X, y = concat(self._layout, parts_X, parts_y)
+        return Batch(
+            X,
+            y,
+            np.ones(len(y), dtype=bool),
+            provenance=tuple(map(np.concatenate, zip(*provenance, strict=True))),
+            passthrough=_passthrough.concat(extras) if extras else None,
+        )
 
     def _check_started(self):
         if not hasattr(self, "_checker"):

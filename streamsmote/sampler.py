@@ -32,7 +32,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import _polars
+from . import _passthrough, _polars
 from . import strategy as _strategy
 from ._batch import Batch
 from ._budget import FitBudget, release_memory
@@ -538,12 +538,12 @@ class BaseSMOTE(_ParamsMixin):
             prov = _provenance_columns(parts)
             extra = parts[0].passthrough
             if extra is not None:
-                extra = pd.concat([p.passthrough for p in parts], ignore_index=True)
+                extra = _passthrough.concat([p.passthrough for p in parts])
             if shuffle:
                 perm = np.random.default_rng([seed, i]).permutation(len(yb))
                 Xb, yb, mark = take(Xb, perm), take(yb, perm), mark[perm]
                 prov = tuple(a[perm] for a in prov)
-                extra = None if extra is None else extra.iloc[perm].reset_index(drop=True)
+                extra = None if extra is None else _passthrough.rows(extra, perm)
             yield Batch(Xb, yb, mark, provenance=prov, passthrough=extra)
         if seen != total:
             raise RuntimeError(
@@ -630,14 +630,14 @@ class BaseSMOTE(_ParamsMixin):
     def _scan(self, src, class_counts):
         """One pass over ``src``: yield its chunks while counting classes and storing rows;
         at the end, plan, fetch any class the store guessed wrong, and build the graphs."""
-        from ._passthrough import Passthrough
-
         counts = {}
         store = None
         layout = None
         n = 0
         keep = None
-        self._passthrough = Passthrough(src.passthrough_fill) if src.passthrough else None
+        self._passthrough = (
+            _passthrough.Passthrough(src.passthrough_fill) if src.passthrough else None
+        )
         # "parent" fill: the store keeps the passthrough values of the rows it keeps
         self._keep_side = bool(src.passthrough) and src.passthrough_fill == "parent"
         budget = FitBudget(self._memory_bytes())
@@ -669,7 +669,8 @@ class BaseSMOTE(_ParamsMixin):
                 store.count(counts)
                 extra = getattr(chunk, "passthrough", None)
                 if self._passthrough is not None and self._passthrough.template is None:
-                    self._passthrough.originals(extra.iloc[:0])  # the dtypes, for generate()
+                    # the dtypes, for generate()
+                    self._passthrough.originals(_passthrough.rows(extra, slice(0, 0)))
                 _store_chunk(store, layout, X, labels, n, extra if self._keep_side else None)
                 n += len(labels)
                 yield chunk
@@ -1052,7 +1053,7 @@ def _store_chunk(store, layout, X, labels, offset, side=None):
         store.add((layout.values(X), layout.codes(X)), labels, offset, side=side)
     elif rows.size:
         part = X.iloc[rows] if layout.kind == "pandas" else X[rows]
-        side = None if side is None else side.iloc[rows]
+        side = None if side is None else _passthrough.rows(side, rows)
         store.add(
             (layout.values(part), layout.codes(part)), labels[rows], offset, rows=rows, side=side
         )

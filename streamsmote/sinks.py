@@ -111,6 +111,8 @@ class _Framer:
                 "one label per row."
             )
         passthrough = getattr(batch, "passthrough", None)
+        if _polars.is_frame(passthrough):  # integer and boolean nulls stay exact (masked)
+            passthrough = _polars.frame_to_pandas(passthrough)
         if self.columns is None:
             name = y.name if isinstance(y, pd.Series) and y.name is not None else None
             self.target = name if name is not None else (self.target or "target")

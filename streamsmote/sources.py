@@ -213,12 +213,6 @@ class ChunkSource:
                 X, y, where = item[:3]
                 extra = item[3] if len(item) > 3 else None
                 if self.passthrough and extra is None:
-                    if _polars.is_frame(X):
-                        raise ValueError(
-                            f"{self.name}: passthrough= is not supported for polars chunks; "
-                            "select those columns out of the frames, or pass pandas frames "
-                            "(.to_pandas())."
-                        )
                     X, extra = extras.split(X, checker.chunk_index, where)
                 checked = checker.check(X, y, where=where)
                 if checked is None:
@@ -228,7 +222,9 @@ class ChunkSource:
                     checked = Batch(*checked, passthrough=extra)
                 if checker.polars is not None:
                     # the polars frames as read, carrying the pandas form the checks made
-                    checked = PolarsChunk(X, checker.polars.labels(y), checked, checker.polars)
+                    checked = PolarsChunk(
+                        X, checker.polars.labels(y), checked, checker.polars, passthrough=extra
+                    )
                 if self.kind is None:
                     self.kind = "polars" if checker.polars is not None else checker.kind
                 if self.n_features is None:
@@ -295,8 +291,9 @@ def check_passthrough(passthrough, columns, target, where):
 
 
 class _PassthroughChecker:
-    """Splits the passthrough columns off each DataFrame chunk and checks that every chunk's
-    passthrough columns have the first chunk's dtypes (a file gets one schema)."""
+    """Splits the passthrough columns off each DataFrame chunk (pandas or polars: they stay in
+    the chunk's container) and checks that every chunk's passthrough columns have the first
+    chunk's dtypes (a file gets one schema)."""
 
     def __init__(self, names, source, dtype_hint):
         self.names = names
@@ -308,7 +305,8 @@ class _PassthroughChecker:
         return f"chunk {index} of {self.source}" + (f" ({where})" if where else "")
 
     def split(self, X, index, where):
-        if not isinstance(X, pd.DataFrame):
+        polars = _polars.is_frame(X)
+        if not (polars or isinstance(X, pd.DataFrame)):
             raise TypeError(
                 f"{self._loc(index, where)}: passthrough={self.names} needs DataFrame chunks to "
                 f"take the columns from; got {type(X).__name__}. Pass the passthrough columns "
@@ -320,6 +318,8 @@ class _PassthroughChecker:
                 f"{self._loc(index, where)} lacks passthrough column(s) {missing}; its columns "
                 f"are {list(X.columns)}. Every chunk needs the passthrough columns."
             )
+        if polars:
+            return X.drop(self.names), X.select(self.names)
         return X.drop(columns=self.names), X[self.names]
 
     def check(self, extra, X, index, where):
@@ -346,7 +346,8 @@ class _PassthroughChecker:
                 f"{self._loc(index, where)}: passthrough column {column!r} has dtype {now} but "
                 f"{was} in chunk 0; every chunk must give it one dtype.{hint}"
             )
-        if isinstance(X, pd.DataFrame) and not extra.index.equals(X.index):
+        pandas = isinstance(X, pd.DataFrame) and isinstance(extra, pd.DataFrame)
+        if pandas and not extra.index.equals(X.index):  # a polars frame has no index
             extra = extra.set_axis(X.index)
         return extra
 
@@ -975,9 +976,12 @@ def _iter_polars_lazy(lazy, target, batch_size):
         yield batch.drop(target), batch.get_column(target), None
 
 
-def _polars_pair(X, y, batch_size, progress, name):
+def _polars_pair(
+    X, y, batch_size, progress, name, passthrough=None, passthrough_fill="null", where="X"
+):
     """A source named ``name`` over an in-memory polars ``X`` and its labels ``y`` (a polars
-    Series, or anything 1-D that polars takes)."""
+    Series, or anything 1-D that polars takes); ``passthrough`` names columns of ``X``
+    (``where``, in error messages)."""
     pl = _polars.import_polars("a polars source")
     if not _polars.is_series(y):
         y = pl.Series("", np.asarray(y))
@@ -985,19 +989,24 @@ def _polars_pair(X, y, batch_size, progress, name):
         raise ValueError(
             f"{name}: X has {X.height} rows but y has {len(y)}; pass one label per row."
         )
+    passthrough = check_passthrough(passthrough, X.columns, y.name or None, where)
     return ChunkSource(
         functools.partial(_iter_polars_frame, X, y, batch_size),
         name=name,
         kind="polars",
         n_rows=X.height,
         target=y.name or None,
-        columns=X.columns,
+        columns=[c for c in X.columns if c not in passthrough],
         chunksize=batch_size,
         progress=progress,
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
     )
 
 
-def from_polars(frame, target, batch_size=100_000, progress=False):
+def from_polars(
+    frame, target, batch_size=100_000, progress=False, *, passthrough=None, passthrough_fill="null"
+):
     """Stream a polars DataFrame, or a LazyFrame query, in batches of polars frames.
 
     A LazyFrame (``pl.scan_parquet(...)``, ``pl.scan_csv(...)``, with any filters or new
@@ -1016,6 +1025,14 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
         Rows per batch (the last one may be shorter).
     progress : bool, default=False
         Show a tqdm progress bar over rows on stderr (total known for a DataFrame).
+    passthrough : list of str, optional
+        Columns that are neither features nor target (ids, timestamps, weights): split off
+        every batch and carried with its rows as ``chunk.passthrough``, a polars DataFrame
+        of their dtypes (nulls allowed), never used as features.
+    passthrough_fill : {"null", "parent"}, default="null"
+        What they hold on synthetic rows: polars nulls (every dtype holds one as it is), or
+        the values of the synthetic row's parent row (kept for the stored minority rows, in
+        RAM). See :class:`ChunkSource`.
 
     Returns
     -------
@@ -1023,9 +1040,9 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
         Re-iterable (a LazyFrame runs again for each pass); yields polars
         ``(DataFrame of feature columns, Series named target)``, and the samplers'
         ``resample_chunks``, ``generate`` and the writers then give and take polars frames of
-        the same schema (``Categorical`` and ``Enum`` columns included). ``kind`` is
-        ``"polars"``; ``n_rows`` is the height of a DataFrame, None for a LazyFrame until a
-        full pass.
+        the same schema (``Categorical`` and ``Enum`` columns included), with the
+        passthrough columns as a polars ``batch.passthrough``. ``kind`` is ``"polars"``;
+        ``n_rows`` is the height of a DataFrame, None for a LazyFrame until a full pass.
 
     Raises
     ------
@@ -1035,9 +1052,11 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
     TypeError
         If ``frame`` is not a polars DataFrame or LazyFrame.
     ValueError
-        If ``target`` is not one of the columns (the message lists them), or, while
-        iterating, a batch holds a null (the message names its column and row) or breaks the
-        chunk checks (non-numeric columns outside SMOTENC/SMOTEN, NaN or infinity, ...).
+        If ``target`` is not one of the columns (the message lists them), ``passthrough``
+        names the target, a column twice or a column that is not there, ``passthrough_fill``
+        is neither "null" nor "parent", or, while iterating, a batch holds a null in a
+        feature or the label (the message names its column and row) or breaks the chunk
+        checks (non-numeric columns outside SMOTENC/SMOTEN, NaN or infinity, ...).
 
     Examples
     --------
@@ -1050,6 +1069,9 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
     [('DataFrame', (2, 2), [0, 1]), ('DataFrame', (1, 2), [0])]
     >>> [len(y) for X, y in from_polars(df.lazy(), target="y", batch_size=2)]
     [2, 1]
+    >>> src = from_polars(df, target="y", batch_size=2, passthrough=["b"])
+    >>> src.columns, [chunk.passthrough["b"].to_list() for chunk in src]
+    (['a'], [[1, 2], [3]])
     """
     pl = _polars.import_polars("from_polars")
     batch_size = check_chunksize(batch_size, name="batch_size")
@@ -1062,14 +1084,17 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
             )
         names = frame.collect_schema().names()
         check_target_column(names, target, where="the LazyFrame")
+        passthrough = check_passthrough(passthrough, names, target, "the LazyFrame")
         return ChunkSource(
             functools.partial(_iter_polars_lazy, frame, target, batch_size),
             name=f"from_polars(LazyFrame, target={target!r}, batch_size={batch_size})",
             kind="polars",
             target=target,
-            columns=[c for c in names if c != target],
+            columns=[c for c in names if c != target and c not in passthrough],
             chunksize=batch_size,
             progress=progress,
+            passthrough=passthrough,
+            passthrough_fill=passthrough_fill,
         )
     if not isinstance(frame, pl.DataFrame):
         raise TypeError(
@@ -1079,7 +1104,14 @@ def from_polars(frame, target, batch_size=100_000, progress=False):
     check_target_column(frame.columns, target, where="the DataFrame")
     name = f"from_polars(DataFrame of shape {frame.shape}, target={target!r}, batch_size="
     return _polars_pair(
-        frame.drop(target), frame.get_column(target), batch_size, progress, f"{name}{batch_size})"
+        frame.drop(target),
+        frame.get_column(target),
+        batch_size,
+        progress,
+        f"{name}{batch_size})",
+        passthrough=passthrough,
+        passthrough_fill=passthrough_fill,
+        where="the DataFrame",
     )
 
 
@@ -1268,25 +1300,15 @@ def as_source(
             )
         return obj
     pt = {"passthrough": passthrough, "passthrough_fill": passthrough_fill}
-    if (
-        _polars.is_frame(obj)
-        or _polars.is_lazy(obj)
-        or (isinstance(obj, tuple) and len(obj) == 2 and _polars.is_frame(obj[0]))
-    ):
-        if passthrough is not None:
-            raise ValueError(
-                "as_source: passthrough= is not supported for polars sources; select the "
-                "passthrough columns out of the frame, or convert it with .to_pandas()."
-            )
     if _polars.is_frame(obj) or _polars.is_lazy(obj):
         if target is None:
             raise ValueError(
                 f"as_source(polars {type(obj).__name__}) needs target=<name of the label column>."
             )
-        return from_polars(obj, target, batch_size=chunksize, progress=progress)
+        return from_polars(obj, target, batch_size=chunksize, progress=progress, **pt)
     if isinstance(obj, tuple) and len(obj) == 2 and _polars.is_frame(obj[0]):
         name = f"as_source(polars DataFrame of shape {obj[0].shape}, chunksize={chunksize})"
-        return _polars_pair(obj[0], obj[1], chunksize, progress, name)
+        return _polars_pair(obj[0], obj[1], chunksize, progress, name, **pt)
     if _is_array_pair(obj):
         return from_arrays(obj[0], obj[1], chunksize=chunksize, progress=progress, **pt)
     if isinstance(obj, pd.DataFrame):

@@ -13,7 +13,8 @@ import shutil
 import tempfile
 
 import numpy as np
-import pandas as pd
+
+from . import _passthrough
 
 # drop_dominant waits for this many rows before it trusts a class to be the majority.
 DOMINANT_MIN_ROWS = 10_000
@@ -44,7 +45,7 @@ class _ClassRows:
     def add(self, parts, rows, side=None):
         if side is not None:
             self.side.append(side)
-            self.side_bytes += int(side.memory_usage(index=False, deep=True).sum())
+            self.side_bytes += _passthrough.nbytes(side)
         if self.files is not None:
             for f, part in zip(self.files, parts, strict=True):
                 f.write(np.ascontiguousarray(part).tobytes())
@@ -142,7 +143,8 @@ class MinorityStore:
 
         ``rows`` gives the chunk positions of the rows of ``parts`` when they are a selection
         (see :meth:`wanted`); global row numbers are ``offset + position``. ``side``, a
-        DataFrame aligned with ``parts``, is kept beside them (see :meth:`side`)."""
+        DataFrame (pandas or polars) aligned with ``parts``, is kept beside them (see
+        :meth:`side`)."""
         rows = np.arange(len(y), dtype=np.int64) if rows is None else rows.astype(np.int64)
         labels = self.keep if self.keep is not None else np.unique(y)
         for c in labels:
@@ -155,7 +157,7 @@ class MinorityStore:
             store = self.classes.get(c)
             if store is None:
                 store = self.classes[c] = _ClassRows(self.fields)
-            part_side = None if side is None else side.iloc[idx]
+            part_side = None if side is None else _passthrough.rows(side, idx)
             store.add(tuple(part[idx] for part in parts), rows[idx] + offset, part_side)
         self._enforce_budget()
 
@@ -196,7 +198,7 @@ class MinorityStore:
         blocks = self.classes[c].side
         if not blocks:
             return None
-        return pd.concat(blocks, ignore_index=True)
+        return _passthrough.concat(blocks)
 
     def adopt(self, other, classes):
         """Take over ``classes`` from ``other`` (a store filled by a second read of the

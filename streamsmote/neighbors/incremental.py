@@ -223,8 +223,11 @@ class IncrementalKNN:
 
     # ------------------------------------------------------------------ window
 
-    def add(self, rows):
-        """Put new rows (``(m, n_features)``) into the window; the graph updates lazily."""
+    def add(self, rows, ids=None):
+        """Put new rows (``(m, n_features)``) into the window; the graph updates lazily.
+        ``ids`` (one integer per row, e.g. the rows' numbers in a stream of several classes)
+        stay with the rows and come back from :meth:`window_ids`; by default the arrival
+        numbers."""
         rows = np.asarray(rows)
         m = rows.shape[0]
         if m == 0:
@@ -246,7 +249,7 @@ class IncrementalKNN:
             slots = slots[keep]
         self._grow(int(slots.max()) + 1 if slots.size else 0)
         self._X[slots] = rows[keep]
-        self._ids[slots] = t[keep]
+        self._ids[slots] = (t if ids is None else np.asarray(ids, dtype=np.int64))[keep]
         self._dirty[slots] = True
         self.n_seen += m
         self.n_rows = min(self.n_seen, self.window)
@@ -275,7 +278,8 @@ class IncrementalKNN:
         return self._X[: self.n_rows]
 
     def window_ids(self):
-        """Arrival number (0-based, over every row passed to :meth:`add`) of each slot."""
+        """The id of each slot's row: its arrival number (0-based, over every row passed to
+        :meth:`add`), or the id :meth:`add` was given for it."""
         return self._ids[: self.n_rows].copy()
 
     # ------------------------------------------------------------------ graph
