@@ -62,7 +62,7 @@ def _tables():
     inv = np.empty((_POW5_INV_SIZE, 2), dtype=np.uint64)
     for q in range(_POW5_INV_SIZE):
         p = 5**q
-        # ceil(2**k / 5**q), rounded up so that the product never falls below the exact value
+        # floor(2**k / 5**q) + 1: above the exact quotient, as the paper's bounds assume
         v = (1 << (p.bit_length() - 1 + _POW5_INV_BITS)) // p + 1
         assert v >> 128 == 0
         inv[q] = v & mask, v >> 64
@@ -111,8 +111,7 @@ def float_bits(x, dtype):
 _F64_LO = np.uint64(float_bits(1e-4, np.float64))
 _F64_HI = np.uint64(float_bits(1e16, np.float64))
 
-# Bytes of the longest field of each kind, its separator included ("-2.2250738585072014e-308,"
-# is 25, "-9223372036854775808," 21, "False," 6): a buffer this wide per row never overflows.
+# Bytes of the longest float64 text and a separator ("-2.2250738585072014e-308,").
 FIELD_WIDTH = 25
 
 # Column kinds of :func:`_csv_rows`.
@@ -462,20 +461,24 @@ def _float32_texts(bits, lo, hi, out, ends):
 
 
 @numba.njit(**SERIAL)
-def _csv_rows(n_rows, f64, f32, i64, u64, b, null, kind, slot, null_slot, lo32, hi32, out):
-    """Write ``n_rows`` CSV rows into ``out``; return the number of bytes written.
+def _csv_rows(n_rows, f64, f32, i64, u64, b, null, kind, slot, null_slot, lo32, hi32, width, out):
+    """Write ``n_rows`` CSV rows into ``out``; return the number of bytes written, or -1 if
+    ``out`` has less than ``width`` bytes left at the start of a row.
 
     Column ``c`` of the rows is row ``slot[c]`` of the array of its ``kind[c]``: ``f64``
     (float64 bit patterns, uint64), ``f32`` (float32 bit patterns, uint32), ``i64``, ``u64``
     or ``b`` (bool as uint8), each of shape ``(columns of that kind, n_rows)``. When
     ``null_slot[c] >= 0``, the non-zero entries of row ``null[null_slot[c]]`` mark missing
     values, written as empty fields, as NaN is. float64 fields are ``repr``'s text; float32
-    fields are positional for float32 bit patterns ``lo32 <= |x| < hi32``. ``out`` needs
-    ``FIELD_WIDTH`` bytes per field.
+    fields are positional for float32 bit patterns ``lo32 <= |x| < hi32``. ``width`` bounds
+    the bytes of one row (numba does not check indices: this check is what keeps the writes
+    inside ``out``).
     """
     n_cols = kind.shape[0]
     pos = 0
     for r in range(n_rows):
+        if out.shape[0] - pos < width:
+            return -1
         for c in range(n_cols):
             s = slot[c]
             k = kind[c]
@@ -497,7 +500,9 @@ def _csv_rows(n_rows, f64, f32, i64, u64, b, null, kind, slot, null_slot, lo32, 
 
 
 # Widest field of each column kind of :func:`csv_rows`, its separator included.
-_WIDTH = {"float64": 25, "float32": 16, "int64": 21, "uint64": 21, "bool": 6}
+# ("-2.2250738585072014e-308", "-0.00012345678901234567"; a float32 "-1.1754944e-38", or
+# "-9999999000000000.0" with the 1e16 bound of numpy < 2.3; "-9223372036854775808"; "False")
+_WIDTH = {"float64": 25, "float32": 20, "int64": 21, "uint64": 21, "bool": 6}
 _KINDS = {"float64": KIND_F64, "float32": KIND_F32, "int64": KIND_I64, "uint64": KIND_U64,
           "bool": KIND_BOOL}  # fmt: skip
 # The array each kind is copied to: floats by bit pattern, bools as bytes.
@@ -568,9 +573,12 @@ def csv_rows(columns, start, stop, lo32, hi32):
             null[j] = missing[start:stop]
             null_slot[c] = j
             j += 1
-    out = np.empty(n * row_width(columns), dtype=np.uint8)
+    width = row_width(columns)
+    out = np.empty(n * width, dtype=np.uint8)
     size = _csv_rows(
         n, stores["float64"], stores["float32"], stores["int64"], stores["uint64"],
-        stores["bool"], null, kind, slot, null_slot, lo32, hi32, out,
+        stores["bool"], null, kind, slot, null_slot, lo32, hi32, width, out,
     )  # fmt: skip
+    if size < 0:  # pragma: no cover - the widths above are the longest texts there are
+        raise RuntimeError("streamsmote.kernels.csvtext: a CSV row overflowed its buffer")
     return out[:size]
