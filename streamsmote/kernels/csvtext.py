@@ -30,6 +30,7 @@ interval), Section 3 (the algorithm, Figure 4) and 3.4 (table precision).
 
 import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import leading_zeros
 
 from .._config import SERIAL
 
@@ -119,34 +120,59 @@ KIND_F64, KIND_F32, KIND_I64, KIND_U64, KIND_BOOL = 0, 1, 2, 3, 4
 
 
 @numba.njit(inline="always", **SERIAL)
-def _mul_shift(m, lo, hi, j):
-    """(m * (hi * 2**64 + lo)) >> j for m < 2**55, j > 64 (the result fits 64 bits)."""
-    # m * lo, high half only (its low half never reaches the result)
-    m_lo = m & _LOW32
-    m_hi = m >> _U32
-    l_lo = lo & _LOW32
-    l_hi = lo >> _U32
-    p00 = m_lo * l_lo
-    p01 = m_lo * l_hi
-    p10 = m_hi * l_lo
+def _umul128(a, b):
+    """The 128-bit product of two uint64, as (low, high) halves, from 32-bit halves."""
+    a_lo = a & _LOW32
+    a_hi = a >> _U32
+    b_lo = b & _LOW32
+    b_hi = b >> _U32
+    p00 = a_lo * b_lo
+    p01 = a_lo * b_hi
+    p10 = a_hi * b_lo
     mid = (p00 >> _U32) + (p01 & _LOW32) + (p10 & _LOW32)
-    b0_hi = m_hi * l_hi + (p01 >> _U32) + (p10 >> _U32) + (mid >> _U32)
-    # m * hi, both halves
-    h_lo = hi & _LOW32
-    h_hi = hi >> _U32
-    q00 = m_lo * h_lo
-    q01 = m_lo * h_hi
-    q10 = m_hi * h_lo
-    mid = (q00 >> _U32) + (q01 & _LOW32) + (q10 & _LOW32)
-    b2_lo = (mid << _U32) | (q00 & _LOW32)
-    b2_hi = m_hi * h_hi + (q01 >> _U32) + (q10 >> _U32) + (mid >> _U32)
-    # (b2 + b0_hi) >> (j - 64)
-    s_lo = b0_hi + b2_lo
-    s_hi = b2_hi + (_U1 if s_lo < b0_hi else _U0)
-    d = np.uint64(j - 64)
-    if d == _U0:
-        return s_lo
-    return (s_hi << (_U64 - d)) | (s_lo >> d)
+    lo = (mid << _U32) | (p00 & _LOW32)
+    hi = a_hi * b_hi + (p01 >> _U32) + (p10 >> _U32) + (mid >> _U32)
+    return lo, hi
+
+
+@numba.njit(inline="always", **SERIAL)
+def _shift_right128(lo, hi, d):
+    """(hi * 2**64 + lo) >> d for 0 < d < 64 (Ryu's shifts are 55 to 61)."""
+    d = np.uint64(d)
+    return (hi << (_U64 - d)) | (lo >> d)
+
+
+@numba.njit(inline="always", **SERIAL)
+def _mul_shift_all(m2, mul_lo, mul_hi, j, mm_shift):
+    """``(mv, mp, mm) * mul >> j`` for ``mv = 4 m2``, ``mp = mv + 2``, ``mm = mv - 1 -
+    mm_shift``, from one 192-bit product ``2 m2 * mul``: the other two differ from it by
+    ``mul`` (or twice it, less ``mul``), added with carries."""
+    m = m2 << _U1
+    lo, tmp = _umul128(m, mul_lo)
+    mid0, hi = _umul128(m, mul_hi)
+    mid = tmp + mid0
+    hi += _U1 if mid < tmp else _U0
+    # 2 m2 * mul + mul = (4 m2 + 2) * mul / 2
+    lo2 = lo + mul_lo
+    mid2 = mid + mul_hi + (_U1 if lo2 < lo else _U0)
+    hi2 = hi + (_U1 if mid2 < mid else _U0)
+    vp = _shift_right128(mid2, hi2, j - 64 - 1)
+    if mm_shift == 1:
+        # 2 m2 * mul - mul = (4 m2 - 2) * mul / 2
+        lo3 = lo - mul_lo
+        mid3 = mid - mul_hi - (_U1 if lo3 > lo else _U0)
+        hi3 = hi - (_U1 if mid3 > mid else _U0)
+        vm = _shift_right128(mid3, hi3, j - 64 - 1)
+    else:
+        # 2 (2 m2 * mul) - mul = (4 m2 - 1) * mul
+        lo3 = lo + lo
+        mid3 = mid + mid + (_U1 if lo3 < lo else _U0)
+        hi3 = hi + hi + (_U1 if mid3 < mid else _U0)
+        lo4 = lo3 - mul_lo
+        mid4 = mid3 - mul_hi - (_U1 if lo4 > lo3 else _U0)
+        hi4 = hi3 - (_U1 if mid4 > mid3 else _U0)
+        vm = _shift_right128(mid4, hi4, j - 64)
+    return _shift_right128(mid, hi, j - 64 - 1), vp, vm
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -158,7 +184,7 @@ def _multiple_of_pow5(v, p):
     return count >= p
 
 
-@numba.njit(**SERIAL)
+@numba.njit(inline="always", **SERIAL)
 def _shortest(m2, e2, mm_shift):
     """Shortest decimal ``(digits, exponent)`` of ``m2 * 2**e2``, with the interval of a float
     whose lower neighbour is ``2 ** -mm_shift`` times as far as the upper one (Ryu, Figure 4).
@@ -180,9 +206,7 @@ def _shortest(m2, e2, mm_shift):
         i = -e2 + q + k
         lo = _POW5_INV[q, 0]
         hi = _POW5_INV[q, 1]
-        vr = _mul_shift(mv, lo, hi, i)
-        vp = _mul_shift(mp, lo, hi, i)
-        vm = _mul_shift(mm, lo, hi, i)
+        vr, vp, vm = _mul_shift_all(m2, lo, hi, i, mm_shift)
         if q <= 21:
             # the dropped part is zero only if 5**q divides the scaled value (one at most of
             # mm, mv, mp can be a multiple of 5)
@@ -200,9 +224,7 @@ def _shortest(m2, e2, mm_shift):
         j = q - k
         lo = _POW5[i, 0]
         hi = _POW5[i, 1]
-        vr = _mul_shift(mv, lo, hi, j)
-        vp = _mul_shift(mp, lo, hi, j)
-        vm = _mul_shift(mm, lo, hi, j)
+        vr, vp, vm = _mul_shift_all(m2, lo, hi, j, mm_shift)
         if q <= 1:
             # mv, mp and mm have at least q trailing zero bits: the dropped parts are zero
             vr_zeros = True
@@ -236,8 +258,15 @@ def _shortest(m2, e2, mm_shift):
             last = np.uint64(4)  # an exact tie: round half to even
         up = (vr == vm and (not accept_bounds or not vm_zeros)) or last >= _U5
     else:
-        # two digits at a time first: most floats lose 15 or so
+        # four and two digits at a time first: most floats lose 8 to 15
         up = False
+        while vp // _U1E4 > vm // _U1E4:
+            last = vr % _U1E4
+            vr //= _U1E4
+            vp //= _U1E4
+            vm //= _U1E4
+            removed += 4
+        last = last // _U100  # the two leading digits removed
         while vp // _U100 > vm // _U100:
             last = vr % _U100
             vr //= _U100
@@ -257,11 +286,10 @@ def _shortest(m2, e2, mm_shift):
 
 @numba.njit(inline="always", **SERIAL)
 def _n_digits(v):
-    """Decimal digits of v < 10**17 (Ryu's outputs): counted from the top, where most are."""
-    n = 17
-    while n > 1 and v < _POW10[n - 1]:
-        n -= 1
-    return n
+    """Decimal digits of v >= 1 without a loop: log10(2) ~ 1233 / 4096 of the bit length
+    gives the count or one less."""
+    n = ((64 - np.int64(leading_zeros(v))) * 1233) >> 12
+    return n + (1 if v >= _POW10[n] else 0)
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -297,7 +325,7 @@ def _put_digits(out, pos, v, n):
         out[pos] = np.uint8(48 + v)
 
 
-@numba.njit(**SERIAL)
+@numba.njit(inline="always", **SERIAL)
 def _layout(out, pos, negative, digits, exponent, positional):
     """Write ``digits * 10**exponent`` as ``repr`` lays it out; return the next position."""
     if negative:
@@ -362,7 +390,7 @@ def _write_zero_or_inf(out, pos, negative, inf):
     return pos + 3
 
 
-@numba.njit(**SERIAL)
+@numba.njit(inline="always", **SERIAL)
 def _write_f64(out, pos, bits, lo, hi):
     """The shortest round-trip text of the float64 of bit pattern ``bits`` (uint64) at
     ``out[pos:]``; return the next position. Positional when ``lo <= |bits| < hi`` (the bit
@@ -387,7 +415,7 @@ def _write_f64(out, pos, bits, lo, hi):
     return _layout(out, pos, negative, digits, exponent, lo <= a and a < hi)
 
 
-@numba.njit(**SERIAL)
+@numba.njit(inline="always", **SERIAL)
 def _write_f32(out, pos, bits32, lo, hi):
     """As :func:`_write_f64` for the float32 of bit pattern ``bits32`` (uint32; ``lo``,
     ``hi`` are float32 bit patterns too): the shortest digits that read back as it in
@@ -414,9 +442,7 @@ def _write_f32(out, pos, bits32, lo, hi):
 
 @numba.njit(inline="always", **SERIAL)
 def _write_uint(out, pos, v):
-    n = 1
-    while n < 20 and v >= _POW10[n]:
-        n += 1
+    n = _n_digits(v) if v != _U0 else 1
     _put_digits(out, pos, v, n)
     return pos + n
 
