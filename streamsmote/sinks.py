@@ -566,11 +566,14 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     The header is written once, from the first batch; later batches are appended (their
     columns reordered to the first batch's if needed). The text is what
     ``DataFrame.to_csv(index=False)`` writes: every value reads back unchanged with
-    :func:`pandas.read_csv` (floats bit for bit, in their shortest round-trip form). When
-    pyarrow is installed its compute kernels format the rows, about ten times faster than
-    pandas (only the notation of some floats differs: ``0.00001`` for ``1e-05``, ``1e+15``
-    for ``1000000000000000.0``); columns of types it does not handle here (dates, decimals,
-    mixed objects) are written by pandas. The data go to a hidden temporary file
+    :func:`pandas.read_csv` (floats bit for bit, in their shortest round-trip form). A batch
+    of numbers only (floats, integers, bools, nullable or not) is formatted by a numba kernel
+    on worker threads, byte for byte pandas' text (a float64 as ``repr`` writes it, with
+    Ryu's shortest digits; U. Adams, PLDI 2018). Other batches are formatted by pyarrow's
+    compute kernels when pyarrow is installed, about ten times faster than pandas (only the
+    notation of some floats differs: ``0.00001`` for ``1e-05``, ``1e+15`` for
+    ``1000000000000000.0``); columns of types it does not handle here (dates, decimals, mixed
+    objects) are written by pandas. The data go to a hidden temporary file
     ``.{name}.tmp-{pid}-{random}`` beside ``path``, renamed over ``path`` when all batches are
     written; on any exception (including ``KeyboardInterrupt``) it is deleted, so ``path`` is
     never partially written. A replaced file keeps its permission bits; when ``path`` is a

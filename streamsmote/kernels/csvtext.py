@@ -328,9 +328,9 @@ def _put_digits(out, pos, v, n):
 @numba.njit(inline="always", **SERIAL)
 def _layout(out, pos, negative, digits, exponent, positional):
     """Write ``digits * 10**exponent`` as ``repr`` lays it out; return the next position."""
-    if negative:
-        out[pos] = 45  # "-"
-        pos += 1
+    # the sign without a branch: half the values of a column may be negative, at random
+    out[pos] = 45  # "-", overwritten if not
+    pos += np.int64(negative)
     n = _n_digits(digits)
     point = n + exponent  # digits before the decimal point
     if positional:
