@@ -330,6 +330,8 @@ def _discard(tmp):
 # Rows formatted at once: the text of a block is a few times the size of its numbers, so even
 # a huge batch is written in bounded memory, and blocks are handed to threads.
 _CSV_BLOCK = 1 << 14
+# Bytes of a block's text buffer in the numeric kernel (sized for its widest possible rows).
+_CSV_BLOCK_BYTES = 2 << 20
 
 
 def _import_arrow_compute():
@@ -345,18 +347,33 @@ def _import_arrow_compute():
 class _CsvText:
     """The CSV bytes of DataFrames, as ``DataFrame.to_csv(index=False)`` writes them.
 
-    With pyarrow installed the fields are formatted and joined by pyarrow's compute kernels,
-    about ten times faster than pandas; pandas writes otherwise, and writes any batch with a
-    column of another type (dates, decimals, mixed objects). Field for field the text is
-    pandas': floats in their shortest round-trip form with ``.0`` on whole numbers (so a float
-    column reads back as float), NaN and missing values as empty fields, ``True``/``False``,
-    strings quoted only when they hold a comma, a quote or a line break. Only the notation of
-    some floats differs (pyarrow writes ``0.00001`` and ``1e+15`` where Python writes
-    ``1e-05`` and ``1000000000000000.0``): the same numbers, read back bit for bit.
+    A batch whose columns are all numbers (float64, float32, integers, bools, and their
+    nullable pandas kinds) is written by one numba kernel per block of rows
+    (:func:`streamsmote.kernels.csvtext._csv_rows`), byte for byte pandas' text: a float64 as
+    ``repr`` writes it (its shortest round-trip digits, ``1.0``, ``1e-05``, ``1e+16``), a
+    float32 as numpy's ``str`` (its own shortest digits), ``True``/``False``, NaN and missing
+    values as empty fields. Other batches are formatted and joined by pyarrow's compute
+    kernels when pyarrow is installed, by pandas otherwise, and a batch with a column of
+    another type (dates, decimals, mixed objects) always by pandas. Field for field pyarrow's
+    text is pandas' too: strings quoted only when they hold a comma, a quote or a line break,
+    floats in their shortest round-trip form with ``.0`` on whole numbers (so a float column
+    reads back as float); only the notation of some floats differs (pyarrow writes
+    ``0.00001`` and ``1e+15`` where Python writes ``1e-05`` and ``1000000000000000.0``): the
+    same numbers, read back bit for bit.
     """
 
     def __init__(self):
         self.arrow = _import_arrow_compute()
+        from .kernels import csvtext
+
+        self.kernel = csvtext
+        # numpy >= 2.3 writes a float32 from 1e6 on in scientific notation, older numpy from
+        # 1e16 (numpy gh-28679); pandas writes float32 columns with numpy's str.
+        big = np.array([1e6], dtype=np.float32).astype(str)[0]
+        self.f32_bounds = (
+            np.uint32(csvtext.float_bits(1e-4, np.float32)),
+            np.uint32(csvtext.float_bits(1e6 if "e" in big else 1e16, np.float32)),
+        )
 
     def header(self, df):
         return df.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -366,6 +383,14 @@ class _CsvText:
         (each can run on another thread)."""
         n = len(df)
         # One column: pandas quotes an empty field ('""') so that the row is not blank.
+        numbers = _numeric_columns(df) if df.shape[1] > 1 else None
+        if numbers is not None:
+            # The text buffer of a block is as wide as its longest possible rows: a few MB.
+            step = max(1, min(_CSV_BLOCK, _CSV_BLOCK_BYTES // self.kernel.row_width(numbers)))
+            for start in range(0, n, step):
+                stop = min(start + step, n)
+                yield functools.partial(self._numeric_block, numbers, start, stop)
+            return
         arrays = self._arrays(df) if self.arrow is not None and df.shape[1] > 1 else None
         for start in range(0, n, _CSV_BLOCK):
             stop = min(start + _CSV_BLOCK, n)
@@ -395,6 +420,10 @@ class _CsvText:
             arrays.append(a)
         return arrays
 
+    def _numeric_block(self, columns, start, stop):
+        """The CSV bytes of rows ``start:stop`` of :func:`_numeric_columns`' columns."""
+        return memoryview(self.kernel.csv_rows(columns, start, stop, *self.f32_bounds))
+
     def _arrow_block(self, arrays):
         """The CSV bytes of equal-length arrow arrays."""
         pa, pc = self.arrow
@@ -405,6 +434,44 @@ class _CsvText:
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
         first, last = offsets[lines.offset], offsets[lines.offset + len(lines)]
         return memoryview(lines.buffers()[2])[first:last]
+
+
+def _numeric_columns(df):
+    """``[(kind, values, missing)]`` for the columns of ``df`` if all hold numbers or bools
+    (``missing`` a bool array or None; NaN needs none), else None."""
+    columns = []
+    for j in range(df.shape[1]):
+        s = df.iloc[:, j]
+        dtype = s.dtype
+        missing = None
+        if isinstance(dtype, np.dtype):
+            values = s.to_numpy()
+        else:  # pandas' nullable numbers and bools, arrow-backed columns of numbers
+            numpy_dtype = getattr(dtype, "numpy_dtype", None)
+            if not isinstance(numpy_dtype, np.dtype) or numpy_dtype.kind not in "biuf":
+                return None
+            if numpy_dtype.kind == "f":
+                values = s.to_numpy(dtype=numpy_dtype, na_value=np.nan)
+            else:
+                missing = s.isna().to_numpy()
+                values = s.to_numpy(dtype=numpy_dtype, na_value=0)
+        kind = _numeric_kind(values.dtype)
+        if kind is None:
+            return None
+        columns.append((kind, values, missing))
+    return columns
+
+
+def _numeric_kind(dtype):
+    """The kind of column :func:`streamsmote.kernels.csvtext.csv_rows` writes for ``dtype``
+    (its name), or None."""
+    if dtype == np.float64 or dtype == np.float32 or dtype == np.bool_:
+        return dtype.name
+    if dtype == np.uint64:
+        return "uint64"
+    if dtype.kind in "iu":  # every other integer fits int64
+        return "int64"
+    return None
 
 
 def _pandas_block(df):
@@ -501,11 +568,14 @@ def write_csv(chunks, path, mark_synthetic=None, overwrite=True, target=None, pr
     The header is written once, from the first batch; later batches are appended (their
     columns reordered to the first batch's if needed). The text is what
     ``DataFrame.to_csv(index=False)`` writes: every value reads back unchanged with
-    :func:`pandas.read_csv` (floats bit for bit, in their shortest round-trip form). When
-    pyarrow is installed its compute kernels format the rows, about ten times faster than
-    pandas (only the notation of some floats differs: ``0.00001`` for ``1e-05``, ``1e+15``
-    for ``1000000000000000.0``); columns of types it does not handle here (dates, decimals,
-    mixed objects) are written by pandas. The data go to a hidden temporary file
+    :func:`pandas.read_csv` (floats bit for bit, in their shortest round-trip form). A batch
+    of numbers only (floats, integers, bools, nullable or not) is formatted by a numba kernel
+    on worker threads, byte for byte pandas' text (a float64 as ``repr`` writes it, with
+    Ryu's shortest digits; U. Adams, PLDI 2018). Other batches are formatted by pyarrow's
+    compute kernels when pyarrow is installed, about ten times faster than pandas (only the
+    notation of some floats differs: ``0.00001`` for ``1e-05``, ``1e+15`` for
+    ``1000000000000000.0``); columns of types it does not handle here (dates, decimals, mixed
+    objects) are written by pandas. The data go to a hidden temporary file
     ``.{name}.tmp-{pid}-{random}`` beside ``path``, renamed over ``path`` when all batches are
     written; on any exception (including ``KeyboardInterrupt``) it is deleted, so ``path`` is
     never partially written. A replaced file keeps its permission bits; when ``path`` is a
@@ -558,7 +628,7 @@ def _write_csv_text(chunks, framer, write):
     """Frame each batch and hand its CSV bytes to ``write``: the header with the first batch,
     then the rows of every batch, in order."""
     text = _CsvText()
-    threads = n_threads() if text.arrow is not None else 1
+    threads = n_threads()
     if threads == 1:
         for batch in chunks:
             df = framer.frame(batch)
@@ -567,8 +637,9 @@ def _write_csv_text(chunks, framer, write):
             for block in text.blocks(df):
                 write(block())
         return
-    # pyarrow's kernels release the GIL: other threads format blocks of rows while this one
-    # reads and resamples the next batch. The blocks pending are bounded, and so is memory.
+    # The numeric kernel and pyarrow's release the GIL: other threads format blocks of rows
+    # while this one reads and resamples the next batch. The blocks pending are bounded, and
+    # so is memory.
     most = 4 * threads
     with ThreadPoolExecutor(threads, thread_name_prefix="streamsmote-csv") as pool:
         pending = collections.deque()
