@@ -185,8 +185,10 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
     that does not beat it cannot be among the m best of all lists merged; a stale value read
     from another thread only lets an extra candidate through. Each row is first checked whole
     by :func:`_any_hit` (most rows of most blocks hold no candidate once the thresholds are
-    tight); a row with a hit has its hits marked by :func:`_mark_hits` and read back eight
-    at a time, and only the marked scores are merged one by one."""
+    tight); a row with a hit has its hits marked by :func:`_mark_hits` and read back eight at
+    a time, and only the marked scores are merged one by one. A score is pushed only if it
+    also beats the thread's own m-th: two threads writing one threshold can leave the larger
+    value, above this thread's m-th, and a push must never drop a better entry."""
     bi, bj = S.shape
     m = td.shape[1]
     thr_j = thr[j0 : j0 + bj]
@@ -210,15 +212,16 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
                 if flags[b] == 0:
                     continue
                 v = cn_j[b] + Sa[b]
-                if v < ta:
+                if v < ta and v < tda[m - 1]:
                     _push(v, j0 + b, tda, tia)
                     ta = min(ta, tda[m - 1])
                 u = ca + Sa[b]
                 if u < thr_j[b]:
                     qb = j0 + b
-                    _push(u, qa, td[qb], ti[qb])
-                    if td[qb, m - 1] < thr_j[b]:
-                        thr_j[b] = td[qb, m - 1]
+                    if u < td[qb, m - 1]:
+                        _push(u, qa, td[qb], ti[qb])
+                        if td[qb, m - 1] < thr_j[b]:
+                            thr_j[b] = td[qb, m - 1]
         if ta < thr[qa]:
             thr[qa] = ta
 

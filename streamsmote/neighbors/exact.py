@@ -233,12 +233,12 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     bounding boxes prove that neither block can improve the other's lists is skipped
     (:func:`~streamsmote.kernels.topk._cannot_improve`); the others are multiplied a few rows
     at a time and screened while the products are in cache
-    (:func:`~streamsmote.kernels.topk._screen_pairs`). Pairs are dealt round-robin to the
-    threads; each thread keeps its own top-m list for every row (no shared list writes) and
-    the thresholds are shared. The lists are merged at the end and the candidates re-ranked
-    exactly, so the answer does not depend on the number of threads, on their timing or on
-    which pairs were skipped. ``workers`` caps the number of threads (each holds top-m lists
-    of every row)."""
+    (:func:`~streamsmote.kernels.topk._screen_pairs`). Each thread takes the pairs inside its
+    own run of blocks and a share of the pairs across runs (:func:`_deal_pairs`); it keeps
+    its own top-m list for every row (no shared list writes) and the thresholds are shared.
+    The lists are merged at the end and the candidates re-ranked exactly, so the answer does
+    not depend on the number of threads, on their timing or on which pairs were skipped.
+    ``workers`` caps the number of threads (each holds top-m lists of every row)."""
     n, d = Xc.shape
     B = PAIR_BLOCK
     order = _tree_order(Xc, B)
@@ -257,9 +257,11 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
     thr = np.full(n, np.inf, dtype=np.float32)
 
+    dealt = _deal_pairs(pairs, len(starts), workers)
+
     def work(w):
         buf = np.empty(TILE_ROWS * B, dtype=np.float32)
-        mine = np.ascontiguousarray(pairs[w::workers])
+        mine = dealt[w]
         return _screen_pairs(
             Xo, packed, cn, lo, hi, mine, TILE_ROWS, PRUNE, tds[w], tis[w], thr, buf
         )
@@ -307,6 +309,25 @@ def _pair_order(centres):
     return np.ascontiguousarray(
         np.stack([np.r_[diag, iu[off]], np.r_[diag, ju[off]]], axis=1), dtype=np.int64
     )
+
+
+def _deal_pairs(pairs, nb, workers):
+    """The block pairs of each thread, each list in the order of ``pairs``.
+
+    The blocks are cut into ``workers`` runs of consecutive blocks (subtrees of the space
+    partition); a pair inside one run goes to that run's thread, and the pairs across runs
+    are dealt in turn. A thread then fills the lists of its own rows alone, as a single
+    thread would: each candidate it keeps tightens the row's threshold at once. (Dealing
+    every pair in turn gave each row's candidates to both threads, whose half-filled lists
+    could not tighten it: 16% more candidates kept and 28% more rows of scores searched at
+    100k x 20.)"""
+    run = np.arange(nb) * workers // nb
+    ri = run[pairs[:, 0]]
+    rj = run[pairs[:, 1]]
+    across = np.flatnonzero(ri != rj)
+    owner = ri.copy()
+    owner[across] = np.arange(across.size) % workers
+    return [np.ascontiguousarray(pairs[owner == w]) for w in range(workers)]
 
 
 def _packed_blocks(X, B):
