@@ -353,33 +353,53 @@ def _tree_order(X, leaf):
     partition: every cell is cut at the median of its rows along their principal direction
     (three power iterations on at most 4096 of its rows, from the axis of largest variance),
     into parts whose sizes are multiples of ``leaf`` while possible. Deterministic; costs a
-    few passes over the data, against n² / 2 dot products for the screen it speeds up."""
-    n, d = X.shape
+    few passes over the data, against n² / 2 dot products for the screen it speeds up. The
+    cells of the first levels are cut in turn, then one subtree per thread (numpy's
+    partition and products release the GIL): the order is the same."""
+    n = X.shape[0]
     order = np.arange(n)
-    stack = [(0, n)]
-    while stack:
-        lo, hi = stack.pop()
-        size = hi - lo
-        if size <= leaf:
-            continue
-        idx = order[lo:hi]
-        P = X[idx]
-        P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
-        sample = P[:: max(1, size // 4096)].astype(np.float64)
-        v = np.zeros(d)
-        v[np.argmax(sample.var(axis=0))] = 1.0
-        for _ in range(3):
-            w = sample.T @ (sample @ v)
-            norm = np.linalg.norm(w)
-            if norm == 0.0:
-                break
-            v = w / norm
-        half = ((size // leaf + 1) // 2) * leaf
-        part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
-        order[lo:hi] = idx[part]
-        stack.append((lo, lo + half))
-        stack.append((lo + half, hi))
+    cells = [(0, n)]
+    threads = _threads.n_threads()
+    while len(cells) < 2 * threads and any(hi - lo > leaf for lo, hi in cells):
+        cells = [part for lo, hi in cells for part in _cut_cell(X, order, lo, hi, leaf)]
+    if threads > 1 and len(cells) > 1:
+        map_tasks(lambda cell: _cut_subtree(X, order, *cell, leaf), cells)
+    else:
+        for lo, hi in cells:
+            _cut_subtree(X, order, lo, hi, leaf)
     return order
+
+
+def _cut_subtree(X, order, lo, hi, leaf):
+    """Cut the cell ``order[lo:hi]`` and all its parts down to ``leaf`` rows, in place."""
+    stack = [(lo, hi)]
+    while stack:
+        stack.extend(_cut_cell(X, order, *stack.pop(), leaf))
+
+
+def _cut_cell(X, order, lo, hi, leaf):
+    """Cut the cell ``order[lo:hi]`` in two at the median of its rows along their principal
+    direction, in place, and return the two parts (none when it holds at most ``leaf``)."""
+    size = hi - lo
+    if size <= leaf:
+        return []
+    d = X.shape[1]
+    idx = order[lo:hi]
+    P = X[idx]
+    P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
+    sample = P[:: max(1, size // 4096)].astype(np.float64)
+    v = np.zeros(d)
+    v[np.argmax(sample.var(axis=0))] = 1.0
+    for _ in range(3):
+        w = sample.T @ (sample @ v)
+        norm = np.linalg.norm(w)
+        if norm == 0.0:
+            break
+        v = w / norm
+    half = ((size // leaf + 1) // 2) * leaf
+    part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
+    order[lo:hi] = idx[part]
+    return [(lo, lo + half), (lo + half, hi)]
 
 
 @functools.cache
