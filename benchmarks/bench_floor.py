@@ -266,7 +266,7 @@ def main(argv=None):
         )
     st = r["stages"]
     stage_rows = [
-        ["tree order (serial)", f"{st.get('_tree_order', 0.0):.2f} s"],
+        ["tree order (subtrees on both threads)", f"{st.get('_tree_order', 0.0):.2f} s"],
         ["products + screen of the block pairs", f"{st.get('_screen_pairs', 0.0) / 2:.2f} s"],
         ["merge of the per-thread lists", f"{st.get('_merge_top', 0.0) / 2:.2f} s"],
         ["float64 re-rank and proof", f"{st.get('_rerank', 0.0) / 2:.2f} s"],

@@ -166,3 +166,24 @@ def test_pair_order_is_every_pair_once_diagonal_first():
     assert {tuple(p) for p in pairs.tolist()} == {(i, j) for i in range(9) for j in range(i, 9)}
     gaps = np.linalg.norm(centres[pairs[9:, 0]] - centres[pairs[9:, 1]], axis=1)
     assert np.all(np.diff(gaps) >= -1e-12)  # nearest blocks first
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_dealt_pairs_are_every_pair_once_in_order(workers):
+    # each thread keeps the global order (diagonal first), owns the pairs inside its run of
+    # blocks, and the pairs across runs are shared out evenly
+    nb = 10
+    pairs = exact._pair_order(np.random.default_rng(11).normal(size=(nb, 3)))
+    dealt = exact._deal_pairs(pairs, nb, workers)
+    assert len(dealt) == workers
+    rank = {tuple(p): r for r, p in enumerate(pairs.tolist())}
+    assert sorted(rank[tuple(p)] for d in dealt for p in d.tolist()) == list(range(len(pairs)))
+    run = np.arange(nb) * workers // nb
+    across = []
+    for w, d in enumerate(dealt):
+        ranks = [rank[tuple(p)] for p in d.tolist()]
+        assert ranks == sorted(ranks)
+        inside = run[d[:, 0]] == run[d[:, 1]]
+        assert np.all(run[d[inside, 0]] == w)
+        across.append(int((~inside).sum()))
+    assert max(across) - min(across) <= 1

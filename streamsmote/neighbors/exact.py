@@ -233,12 +233,12 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     bounding boxes prove that neither block can improve the other's lists is skipped
     (:func:`~streamsmote.kernels.topk._cannot_improve`); the others are multiplied a few rows
     at a time and screened while the products are in cache
-    (:func:`~streamsmote.kernels.topk._screen_pairs`). Pairs are dealt round-robin to the
-    threads; each thread keeps its own top-m list for every row (no shared list writes) and
-    the thresholds are shared. The lists are merged at the end and the candidates re-ranked
-    exactly, so the answer does not depend on the number of threads, on their timing or on
-    which pairs were skipped. ``workers`` caps the number of threads (each holds top-m lists
-    of every row)."""
+    (:func:`~streamsmote.kernels.topk._screen_pairs`). Each thread takes the pairs inside its
+    own run of blocks and a share of the pairs across runs (:func:`_deal_pairs`); it keeps
+    its own top-m list for every row (no shared list writes) and the thresholds are shared.
+    The lists are merged at the end and the candidates re-ranked exactly, so the answer does
+    not depend on the number of threads, on their timing or on which pairs were skipped.
+    ``workers`` caps the number of threads (each holds top-m lists of every row)."""
     n, d = Xc.shape
     B = PAIR_BLOCK
     order = _tree_order(Xc, B)
@@ -257,9 +257,11 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     tis = np.full((workers, n, m), NO_INDEX, dtype=np.int64)
     thr = np.full(n, np.inf, dtype=np.float32)
 
+    dealt = _deal_pairs(pairs, len(starts), workers)
+
     def work(w):
         buf = np.empty(TILE_ROWS * B, dtype=np.float32)
-        mine = np.ascontiguousarray(pairs[w::workers])
+        mine = dealt[w]
         return _screen_pairs(
             Xo, packed, cn, lo, hi, mine, TILE_ROWS, PRUNE, tds[w], tis[w], thr, buf
         )
@@ -309,6 +311,25 @@ def _pair_order(centres):
     )
 
 
+def _deal_pairs(pairs, nb, workers):
+    """The block pairs of each thread, each list in the order of ``pairs``.
+
+    The blocks are cut into ``workers`` runs of consecutive blocks (subtrees of the space
+    partition); a pair inside one run goes to that run's thread, and the pairs across runs
+    are dealt in turn. A thread then fills the lists of its own rows alone, as a single
+    thread would: each candidate it keeps tightens the row's threshold at once. (Dealing
+    every pair in turn gave each row's candidates to both threads, whose half-filled lists
+    could not tighten it: 16% more candidates kept and 28% more rows of scores searched at
+    100k x 20.)"""
+    run = np.arange(nb) * workers // nb
+    ri = run[pairs[:, 0]]
+    rj = run[pairs[:, 1]]
+    across = np.flatnonzero(ri != rj)
+    owner = ri.copy()
+    owner[across] = np.arange(across.size) % workers
+    return [np.ascontiguousarray(pairs[owner == w]) for w in range(workers)]
+
+
 def _packed_blocks(X, B):
     """``-2 X^T`` by blocks of ``B`` rows, each block contiguous (``(n_blocks, d, B)``, the
     last zero-padded): a column slice of ``X^T`` has a stride of n floats, which maps all of
@@ -332,33 +353,53 @@ def _tree_order(X, leaf):
     partition: every cell is cut at the median of its rows along their principal direction
     (three power iterations on at most 4096 of its rows, from the axis of largest variance),
     into parts whose sizes are multiples of ``leaf`` while possible. Deterministic; costs a
-    few passes over the data, against n² / 2 dot products for the screen it speeds up."""
-    n, d = X.shape
+    few passes over the data, against n² / 2 dot products for the screen it speeds up. The
+    cells of the first levels are cut in turn, then one subtree per thread (numpy's
+    partition and products release the GIL): the order is the same."""
+    n = X.shape[0]
     order = np.arange(n)
-    stack = [(0, n)]
-    while stack:
-        lo, hi = stack.pop()
-        size = hi - lo
-        if size <= leaf:
-            continue
-        idx = order[lo:hi]
-        P = X[idx]
-        P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
-        sample = P[:: max(1, size // 4096)].astype(np.float64)
-        v = np.zeros(d)
-        v[np.argmax(sample.var(axis=0))] = 1.0
-        for _ in range(3):
-            w = sample.T @ (sample @ v)
-            norm = np.linalg.norm(w)
-            if norm == 0.0:
-                break
-            v = w / norm
-        half = ((size // leaf + 1) // 2) * leaf
-        part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
-        order[lo:hi] = idx[part]
-        stack.append((lo, lo + half))
-        stack.append((lo + half, hi))
+    cells = [(0, n)]
+    threads = _threads.n_threads()
+    while len(cells) < 2 * threads and any(hi - lo > leaf for lo, hi in cells):
+        cells = [part for lo, hi in cells for part in _cut_cell(X, order, lo, hi, leaf)]
+    if threads > 1 and len(cells) > 1:
+        map_tasks(lambda cell: _cut_subtree(X, order, *cell, leaf), cells)
+    else:
+        for lo, hi in cells:
+            _cut_subtree(X, order, lo, hi, leaf)
     return order
+
+
+def _cut_subtree(X, order, lo, hi, leaf):
+    """Cut the cell ``order[lo:hi]`` and all its parts down to ``leaf`` rows, in place."""
+    stack = [(lo, hi)]
+    while stack:
+        stack.extend(_cut_cell(X, order, *stack.pop(), leaf))
+
+
+def _cut_cell(X, order, lo, hi, leaf):
+    """Cut the cell ``order[lo:hi]`` in two at the median of its rows along their principal
+    direction, in place, and return the two parts (none when it holds at most ``leaf``)."""
+    size = hi - lo
+    if size <= leaf:
+        return []
+    d = X.shape[1]
+    idx = order[lo:hi]
+    P = X[idx]
+    P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
+    sample = P[:: max(1, size // 4096)].astype(np.float64)
+    v = np.zeros(d)
+    v[np.argmax(sample.var(axis=0))] = 1.0
+    for _ in range(3):
+        w = sample.T @ (sample @ v)
+        norm = np.linalg.norm(w)
+        if norm == 0.0:
+            break
+        v = w / norm
+    half = ((size // leaf + 1) // 2) * leaf
+    part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
+    order[lo:hi] = idx[part]
+    return [(lo, lo + half), (lo + half, hi)]
 
 
 @functools.cache
