@@ -29,6 +29,7 @@ depends on the seed only, never on the number of threads.
 import numba
 import numpy as np
 
+from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import map_tasks, run_rows
 from ..kernels.topk import NO_INDEX, _rerank_candidates, _screen_pair
@@ -49,12 +50,14 @@ N_TREES = 8
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
 LEAF = 2048
 # Candidates kept per row beyond k while the graph is built.
-MARGIN = 15
+MARGIN = 25
 # Reverse neighbours (the nearest ones) each row explores per round.
-MAX_REVERSE = 10
-MAX_ROUNDS = 4
+MAX_REVERSE = 20
+MAX_ROUNDS = 8
+# Rows joined between two applications of the offers.
+JOIN_BLOCK = 16384
 # A refinement round that changes fewer than this fraction of the list entries is the last.
-MIN_UPDATES = 0.002
+MIN_UPDATES = 0.005
 _EMPTY = np.iinfo(np.int32).max
 
 
@@ -99,8 +102,8 @@ def kneighbors_approx(X, k, random_state=None):
     mu = X.mean(axis=0, dtype=np.float64)
     Xc = (X - mu).astype(np.float32)
     cn = np.einsum("ij,ij->i", Xc, Xc)
-    # A row's list holds (score, index, new) with score = |x_j|^2 - 2 x_i.x_j (centred,
-    # float32): the squared distance minus |x_i|^2, which orders row i's candidates.
+    # A row's list holds (distance, index, new): the float32 squared distance of
+    # :func:`_dist32`, sorted by (distance, index).
     gs = np.full((n, m), np.inf, dtype=np.float32)
     gi = np.full((n, m), _EMPTY, dtype=np.int32)
     gnew = np.zeros((n, m), dtype=np.bool_)
@@ -133,7 +136,7 @@ def kneighbors_approx(X, k, random_state=None):
                 list(range(starts.size - 1)),
             )
     order = starts = inv = None
-    _refine_rounds(Xc, cn, gs, gi, gnew)
+    _refine_rounds(Xc, gs, gi, gnew)
     gs = gnew = Xc = None
     # Back to the caller's row numbers: row perm[p] lists perm[gi[p]].
     cand = np.empty_like(gi)
@@ -168,7 +171,8 @@ def _search_leaf(Xc, cn, rows, gs, gi, gnew):
     packed = _packed_blocks(Xl, B)
     td = np.full((size, m), np.inf, dtype=np.float32)
     ti = np.full((size, m), NO_INDEX, dtype=np.int64)
-    thr = gs[rows, m - 1]
+    # the screen's scores are squared distances minus |x_i|^2
+    thr = gs[rows, m - 1] - cl
     buf = np.empty(B * B, dtype=np.float32)
     for bi, bj in _block_pairs(packed.shape[0]):
         i, j = bi * B, bj * B
@@ -176,29 +180,48 @@ def _search_leaf(Xc, cn, rows, gs, gi, gnew):
         S = buf[: (i1 - i) * (j1 - j)].reshape(i1 - i, j1 - j)
         np.matmul(Xl[i:i1], packed[bj, :, : j1 - j], out=S)
         _screen_pair(S, cl[i:i1], cl[j:j1], i, j, bi == bj, td, ti, thr)
+    td += cl[:, None]  # scores back to squared distances
     _merge_leaf(rows, td, ti, gs, gi, gnew)
 
 
-def _refine_rounds(Xc, cn, gs, gi, gnew):
-    """Rounds of :func:`_refine` until few entries change; updates the lists in place."""
+def _refine_rounds(Xc, gs, gi, gnew):
+    """Rounds of the local join until few entries change; updates the lists in place.
+
+    A round takes its candidates from the lists as they stood at its start (then marks them
+    old) and runs the join over blocks of :data:`JOIN_BLOCK` rows: the threads join disjoint
+    parts of a block, collecting the pairs that pass the lists' thresholds, then apply them,
+    each thread to the lists it owns. A list ends as the best ``m`` of all it was offered,
+    whatever the order of the offers (every pair has one distance, from :func:`_dist32`), so
+    the graph depends on the block size but not on the number of threads."""
     n, m = gi.shape
-    os_ = np.empty_like(gs)
-    oi = np.empty_like(gi)
-    onew = np.empty_like(gnew)
+    thr = np.ascontiguousarray(gs[:, m - 1])
     ri = np.empty((n, MAX_REVERSE), dtype=np.int32)
     rnew = np.empty((n, MAX_REVERSE), dtype=np.bool_)
     rd = np.empty((n, MAX_REVERSE), dtype=np.float32)
-    counts = np.zeros(n, dtype=np.int64)
-
-    def part(lo, hi):
-        seen = np.full(n, -1, dtype=np.int32)  # the row that last saw each row
-        _refine(Xc, cn, gs, gi, gnew, ri, rnew, lo, hi, os_, oi, onew, counts, seen)
-
     for _ in range(MAX_ROUNDS):
-        _reverse(gs, gi, gnew, cn, rd, ri, rnew)
-        run_rows(part, n, min_rows=4096)
-        gs[:], gi[:], gnew[:] = os_, oi, onew
-        if counts.sum() < MIN_UPDATES * n * m:
+        parts = _threads.n_threads()
+        map_tasks(
+            lambda t, a=(gs, gi, gnew, rd, ri, rnew), p=parts: _reverse(*a, t, p),
+            list(range(parts)),
+        )
+        fi = gi.copy()
+        fnew = gnew.copy()
+        gnew[:] = False
+        for b0 in range(0, n, JOIN_BLOCK):
+            bounds = np.linspace(b0, min(n, b0 + JOIN_BLOCK), parts + 1).astype(np.int64)
+            offers = map_tasks(
+                lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _join(*f, b[t], b[t + 1]),
+                list(range(parts)),
+            )
+            map_tasks(
+                lambda t, o=offers, g=(gs, gi, gnew, thr), p=parts: [
+                    _apply(*x, *g, t, p) for x in o
+                ],
+                list(range(parts)),
+            )
+        # entries that entered a list this round (kept to the end): counted after the
+        # round, so the count does not depend on the order of the offers
+        if np.count_nonzero(gnew) < MIN_UPDATES * n * m:
             break
 
 
@@ -224,14 +247,14 @@ def _push_new(s, j, ls, li, lnew):
 
 
 @numba.njit(fastmath=FASTMATH, **SERIAL)
-def _score(X, cn, i, j):
-    """Row ``i``'s score of row ``j``: ``|x_j|^2 - 2 x_i.x_j`` in float32. Not inlined by
-    numba (its inlining would drop ``fastmath`` and the vectorised sum: 2.5x slower); rows
-    indexed directly rather than passed as views (2x faster)."""
+def _dist32(X, a, b):
+    """Float32 squared distance of rows ``a`` and ``b`` of ``X``. Not inlined by numba (its
+    inlining would drop ``fastmath`` and the vectorised sum: 2.5x slower)."""
     s = np.float32(0.0)
     for f in range(X.shape[1]):
-        s += X[i, f] * X[j, f]
-    return cn[j] - np.float32(2.0) * s
+        t = X[a, f] - X[b, f]
+        s += t * t
+    return s
 
 
 @numba.njit(**SERIAL)
@@ -325,78 +348,150 @@ def _merge_leaf(rows, td, ti, gs, gi, gnew):
 
 
 @numba.njit(**SERIAL)
-def _reverse(gs, gi, gnew, cn, rd, ri, rnew):
+def _reverse(gs, gi, gnew, rd, ri, rnew, part, parts):
     """Each row's nearest reverse neighbours (rows that list it), at most ``ri.shape[1]``,
-    by (squared distance, index), with the flag of the listing edge."""
+    by (squared distance, index), with the flag of the listing edge; for the rows that
+    thread ``part`` of ``parts`` owns (runs of 64 rows dealt round robin, as in
+    :func:`_apply`). Every thread reads all the lists, in the same order."""
     n, m = gi.shape
-    rd[:] = np.inf
-    ri[:] = _EMPTY
-    rnew[:] = False
+    last = ri.shape[1] - 1
+    for h in range(n):
+        if (h >> 6) % parts == part:
+            rd[h] = np.inf
+            ri[h] = _EMPTY
+            rnew[h] = False
     for s in range(n):
         for c in range(m):
             h = gi[s, c]
             if h == _EMPTY:
                 break
-            dist = gs[s, c] + cn[s]
-            if dist < rd[h, -1] or (dist == rd[h, -1] and s < ri[h, -1]):
-                _push_new(dist, s, rd[h], ri[h], rnew[h])
-                # the slot's flag is the edge's, not "inserted now"
-                for e in range(ri.shape[1]):
-                    if ri[h, e] == s:
-                        rnew[h, e] = gnew[s, c]
-                        break
+            if (h >> 6) % parts != part:
+                continue
+            dist = gs[s, c]
+            if dist < rd[h, last] or (dist == rd[h, last] and s < ri[h, last]):
+                # s lists h once: no duplicate to look for
+                p = last
+                while p > 0 and (
+                    rd[h, p - 1] > dist or (rd[h, p - 1] == dist and ri[h, p - 1] > s)
+                ):
+                    rd[h, p] = rd[h, p - 1]
+                    ri[h, p] = ri[h, p - 1]
+                    rnew[h, p] = rnew[h, p - 1]
+                    p -= 1
+                rd[h, p] = dist
+                ri[h, p] = s
+                rnew[h, p] = gnew[s, c]
 
 
 @numba.njit(**SERIAL)
-def _refine(Xc, cn, gs, gi, gnew, ri, rnew, lo, hi, os_, oi, onew, counts, seen):
-    """One pull-style local join for rows ``lo .. hi - 1``: row ``r``'s list is offered the
-    lists of its neighbours and reverse neighbours (``hops``), and the reverse neighbours
-    themselves. A pair is compared only if the hop edge or the listing edge is new since the
-    last round (older pairs were compared then). Reads ``gs/gi/gnew``, writes
-    ``os_/oi/onew`` and ``counts`` for its own rows only."""
-    m = gi.shape[1]
+def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
+    """The local join of NN-descent (Dong, Moses & Li 2011, section 2.3) for rows
+    ``lo .. hi - 1``: row ``v``'s neighbours and reverse neighbours are compared with each
+    other, each pair once and only if one of its two is new since the last round (older pairs
+    were compared then), and the pair is offered to both rows; a reverse neighbour that is new
+    is also offered to ``v``. Offers that cannot enter a list (above its threshold ``thr``) are
+    dropped here; the others are returned as (row, candidate, distance) arrays and a count.
+
+    Reads only: the caller applies the offers with :func:`_apply`."""
+    m = fi.shape[1]
     nrev = ri.shape[1]
-    for r in range(lo, hi):
-        ls = os_[r]
-        li = oi[r]
-        lf = onew[r]
-        ls[:] = gs[r]
-        li[:] = gi[r]
-        lf[:] = False
-        updates = 0
-        seen[r] = r
-        for a in range(m):
-            if gi[r, a] != _EMPTY:
-                seen[gi[r, a]] = r
-        for a in range(m + nrev):
+    width = m + nrev
+    size = max(1024, (hi - lo) * 64)
+    op = np.empty(size, dtype=np.int32)
+    oq = np.empty(size, dtype=np.int32)
+    osc = np.empty(size, dtype=np.float32)
+    cnt = 0
+    ids = np.empty(width, dtype=np.int32)
+    isnew = np.empty(width, dtype=np.bool_)
+    for v in range(lo, hi):
+        fresh = False
+        for a in range(width):
+            if (fnew[v, a] if a < m else rnew[v, a - m]) and (a < m or ri[v, a - m] != _EMPTY):
+                fresh = True
+                break
+        if not fresh:
+            continue  # every pair of this join was compared in an earlier round
+        c = 0
+        for a in range(width):
             if a < m:
-                h = gi[r, a]
-                hn = gnew[r, a]
+                h = fi[v, a]
+                hn = fnew[v, a]
             else:
-                h = ri[r, a - m]
-                hn = rnew[r, a - m]
-                if h == _EMPTY:
-                    break
-                if hn and seen[h] != r:
-                    seen[h] = r
-                    s = _score(Xc, cn, r, h)
-                    if s < ls[m - 1] or (s == ls[m - 1] and h < li[m - 1]):
-                        updates += _push_new(s, h, ls, li, lf)
+                h = ri[v, a - m]
+                hn = rnew[v, a - m]
             if h == _EMPTY:
                 continue
-            for b in range(m + nrev):
-                if b < m:
-                    q = gi[h, b]
-                    qn = gnew[h, b]
-                else:
-                    q = ri[h, b - m]
-                    qn = rnew[h, b - m]
-                if q == _EMPTY:
+            dup = False
+            for e in range(c):
+                if ids[e] == h:
+                    isnew[e] = isnew[e] or hn
+                    dup = True
+                    break
+            if not dup:
+                ids[c] = h
+                isnew[c] = hn
+                c += 1
+        need = cnt + c * (c - 1) + nrev
+        if need > size:
+            size = max(2 * size, need)
+            op = _grown(op, size, cnt)
+            oq = _grown(oq, size, cnt)
+            osc = _grown(osc, size, cnt)
+        tv = thr[v]
+        for e in range(nrev):
+            u = ri[v, e]
+            if u == _EMPTY:
+                break
+            if rnew[v, e]:
+                s = _dist32(Xc, v, u)
+                if s <= tv:
+                    op[cnt] = v
+                    oq[cnt] = u
+                    osc[cnt] = s
+                    cnt += 1
+        # new x everything: new-new pairs once (from the first of the two), old-old never
+        for a in range(c):
+            if not isnew[a]:
+                continue
+            pa = ids[a]
+            ta = thr[pa]
+            for b in range(c):
+                if b == a or (isnew[b] and b < a):
                     continue
-                if seen[q] == r or not (hn or qn):
-                    continue
-                seen[q] = r
-                s = _score(Xc, cn, r, q)
-                if s < ls[m - 1] or (s == ls[m - 1] and q < li[m - 1]):
-                    updates += _push_new(s, q, ls, li, lf)
-        counts[r] = updates
+                pb = ids[b]
+                s = _dist32(Xc, pa, pb)
+                if s <= ta:
+                    op[cnt] = pa
+                    oq[cnt] = pb
+                    osc[cnt] = s
+                    cnt += 1
+                if s <= thr[pb]:
+                    op[cnt] = pb
+                    oq[cnt] = pa
+                    osc[cnt] = s
+                    cnt += 1
+    return op, oq, osc, cnt
+
+
+@numba.njit(**SERIAL)
+def _grown(a, size, cnt):
+    """``a`` copied into a longer array of ``size`` entries (its first ``cnt`` kept)."""
+    b = np.empty(size, dtype=a.dtype)
+    b[:cnt] = a[:cnt]
+    return b
+
+
+@numba.njit(**SERIAL)
+def _apply(op, oq, osc, cnt, gs, gi, gnew, thr, part, parts):
+    """Apply the offers of :func:`_join` to the lists that thread ``part`` of ``parts`` owns
+    (rows in runs of 64, dealt round robin), keeping ``thr`` at each list's last distance."""
+    m = gs.shape[1]
+    for e in range(cnt):
+        p = op[e]
+        if (p >> 6) % parts != part:
+            continue
+        s = osc[e]
+        q = oq[e]
+        if s < gs[p, m - 1] or (s == gs[p, m - 1] and q < gi[p, m - 1]):
+            if _push_new(s, q, gs[p], gi[p], gnew[p]):
+                thr[p] = gs[p, m - 1]
