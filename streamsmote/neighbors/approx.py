@@ -12,18 +12,22 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
    lists from the trees are merged, so a row holds the best candidates of every leaf it fell in.
    Rows are renumbered in the first tree's leaf order first, so that a row's neighbours, and
    theirs, lie near it in memory for the refinement.
-3. *Refinement.* Rounds of neighbourhood exploration (the local join of NN-descent, Dong,
-   Moses & Li 2011, section 3, done "pull" style): each row offers itself its neighbours'
-   neighbours and its reverse neighbours' neighbours, skipping pairs that an earlier round
-   already compared; a round reads the previous round's graph and writes a new one, so each row
-   owns its output. Rounds stop when fewer than :data:`MIN_UPDATES` of the entries change.
+3. *Refinement.* Rounds of NN-descent's local join (Dong, Moses & Li 2011, section 2.3):
+   each row's neighbours and nearest :data:`MAX_REVERSE` reverse neighbours are compared with
+   each other, each pair once and only if one of the two entered a list since the last round,
+   and every pair is offered to both of its rows. The rows' vectors are read once per join and
+   the pairs computed from cache (a "pull" search that offers each row its neighbours'
+   neighbours reads a scattered vector per candidate instead). Lists hold float32 squared
+   distances. Rounds stop when fewer than :data:`MIN_UPDATES` of the entries changed.
 4. *Re-rank.* The candidates of each row are ranked by exact float64 distance, ties by the
    smaller index, like the exact path.
 
 Every kernel is serial, takes only arrays and scalars and is cached on disk, so no process pays
 a compile once the cache is warm. Threads (:mod:`streamsmote._threads`) take whole trees, whole
-leaves of one tree (disjoint rows) or row ranges, each owning its output rows: the result
-depends on the seed only, never on the number of threads.
+leaves of one tree (disjoint rows) or row ranges, each owning its output rows; in the join they
+take parts of a block of rows and collect offers, which are then applied in the order one
+thread would have made them, each list by the thread that owns it: the result depends on the
+seed only, never on the number of threads.
 """
 
 import numba
@@ -42,22 +46,26 @@ from .exact import (
     kneighbors_exact,
 )
 
-# Measured at 20-d (benchmarks/results_graph.md): recall@5 0.98 at 100k isotropic rows and
-# 0.93 at 1M (more tree levels separate more neighbours), 0.997 on clustered data at 1M. On
-# 100k isotropic rows, 4 trees and 4 rounds gave 0.95, 8 trees 0.98 with fewer updates per
-# round: a tree (block products) costs less than a refinement round (scattered reads).
-N_TREES = 8
+# Measured at 20-d, isotropic Gaussian rows, k = 5, on a loaded 2-core machine (CPU time of
+# one build): 250k rows, 8 trees of 2048-row leaves: recall@5 0.973 in 17.4 s; 12 trees of
+# 1024: 0.981 in 18.7 s; 4 trees: 0.948 (the local join settles on a worse graph from a worse
+# start, whatever the rounds). 1M rows, 12 trees of 1024: 0.961 in 90 s (8 of 2048: 0.955 in
+# 118 s, before the reverse lists were built from grouped edges).
+N_TREES = 12
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
-LEAF = 2048
-# Candidates kept per row beyond k while the graph is built.
+LEAF = 1024
+# Candidates kept per row beyond k while the graph is built: at 250k rows, lists of 30
+# (MARGIN = 25) gave recall@5 0.973 and lists of 20 0.957, the join costing 1.8x.
 MARGIN = 25
-# Reverse neighbours (the nearest ones) each row explores per round.
+# Reverse neighbours (the nearest ones) each row joins per round: 10 gave 0.927 at 250k.
 MAX_REVERSE = 20
 MAX_ROUNDS = 8
-# Rows joined between two applications of the offers.
+# Rows joined between two applications of the offers (smaller: fresher thresholds, more
+# hand-overs between threads; 4096 measured no faster).
 JOIN_BLOCK = 16384
-# A refinement round that changes fewer than this fraction of the list entries is the last.
-MIN_UPDATES = 0.005
+# A refinement round that changes fewer than this fraction of the list entries is the last
+# (0.005 instead: one more round, +0.001 recall at 250k).
+MIN_UPDATES = 0.01
 _EMPTY = np.iinfo(np.int32).max
 
 
@@ -139,10 +147,13 @@ def kneighbors_approx(X, k, random_state=None):
     _refine_rounds(Xc, gs, gi, gnew)
     gs = gnew = Xc = None
     # Back to the caller's row numbers: row perm[p] lists perm[gi[p]].
-    cand = np.empty_like(gi)
+    # Only the head of each list is re-ranked: its float32 order is right but for rounding, and
+    # the k-th neighbour is far from the (2k + 5)-th (half the re-rank's scattered reads).
+    r = min(m, 2 * k + 5)
+    cand = np.empty((n, r), dtype=gi.dtype)
 
     def renumber(lo, hi):
-        cand[perm[lo:hi]] = perm[gi[lo:hi]]
+        cand[perm[lo:hi]] = perm[gi[lo:hi, :r]]
 
     run_rows(renumber, n, min_rows=65536)
     gi = None
@@ -188,27 +199,35 @@ def _refine_rounds(Xc, gs, gi, gnew):
     """Rounds of the local join until few entries change; updates the lists in place.
 
     A round takes its candidates from the lists as they stood at its start (then marks them
-    old) and runs the join over blocks of :data:`JOIN_BLOCK` rows: the threads join disjoint
-    parts of a block, collecting the pairs that pass the lists' thresholds, then apply them,
-    each thread to the lists it owns. A list ends as the best ``m`` of all it was offered,
-    whatever the order of the offers (every pair has one distance, from :func:`_dist32`), so
-    the graph depends on the block size but not on the number of threads."""
+    old) and runs the join over blocks of :data:`JOIN_BLOCK` rows: the threads join
+    consecutive parts of a block, collecting the offers that pass the lists' thresholds (read
+    only meanwhile), then apply them, each thread to the lists it owns, taking the parts in
+    order: every list sees its offers in the order of a one-thread run, so the graph depends
+    on the block size but not on the number of threads."""
     n, m = gi.shape
     thr = np.ascontiguousarray(gs[:, m - 1])
     ri = np.empty((n, MAX_REVERSE), dtype=np.int32)
     rnew = np.empty((n, MAX_REVERSE), dtype=np.bool_)
     rd = np.empty((n, MAX_REVERSE), dtype=np.float32)
     for _ in range(MAX_ROUNDS):
-        parts = _threads.n_threads()
-        map_tasks(
-            lambda t, a=(gs, gi, gnew, rd, ri, rnew), p=parts: _reverse(*a, t, p),
-            list(range(parts)),
+        start = np.empty(n + 1, dtype=np.int64)
+        n_edges = np.count_nonzero(gi != _EMPTY)
+        edge = np.empty(n_edges, dtype=np.int32)  # row numbers: n < 2**31
+        edge_d = np.empty(n_edges, dtype=np.float32)
+        _reverse_edges(gs, gi, gnew, start, edge, edge_d)
+        run_rows(
+            lambda lo, hi, a=(start, edge, edge_d, rd, ri, rnew): _reverse(*a, lo, hi),
+            n,
+            min_rows=4096,
         )
+        start = edge = edge_d = None
+        parts = _threads.n_threads()
         fi = gi.copy()
         fnew = gnew.copy()
         gnew[:] = False
         for b0 in range(0, n, JOIN_BLOCK):
-            bounds = np.linspace(b0, min(n, b0 + JOIN_BLOCK), parts + 1).astype(np.int64)
+            b1 = min(n, b0 + JOIN_BLOCK)
+            bounds = [b0 + (b1 - b0) * t // parts for t in range(parts + 1)]
             offers = map_tasks(
                 lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _join(*f, b[t], b[t + 1]),
                 list(range(parts)),
@@ -249,7 +268,7 @@ def _push_new(s, j, ls, li, lnew):
 @numba.njit(fastmath=FASTMATH, **SERIAL)
 def _dist32(X, a, b):
     """Float32 squared distance of rows ``a`` and ``b`` of ``X``. Not inlined by numba (its
-    inlining would drop ``fastmath`` and the vectorised sum: 2.5x slower)."""
+    inlining would drop ``fastmath`` and the vectorised sum: 2.4x slower, measured)."""
     s = np.float32(0.0)
     for f in range(X.shape[1]):
         t = X[a, f] - X[b, f]
@@ -348,26 +367,48 @@ def _merge_leaf(rows, td, ti, gs, gi, gnew):
 
 
 @numba.njit(**SERIAL)
-def _reverse(gs, gi, gnew, rd, ri, rnew, part, parts):
-    """Each row's nearest reverse neighbours (rows that list it), at most ``ri.shape[1]``,
-    by (squared distance, index), with the flag of the listing edge; for the rows that
-    thread ``part`` of ``parts`` owns (runs of 64 rows dealt round robin, as in
-    :func:`_apply`). Every thread reads all the lists, in the same order."""
+def _reverse_edges(gs, gi, gnew, start, edge, edge_d):
+    """The edges of the lists grouped by the row they point to: ``edge[start[h] ..
+    start[h + 1] - 1]`` are the rows that list ``h``, in increasing order (``~s`` for a new
+    entry), ``edge_d`` their distances. ``start`` has ``n + 1`` entries, ``edge`` one per
+    listed entry. Read here once, in order, so that :func:`_reverse` reads nothing at
+    random."""
     n, m = gi.shape
-    last = ri.shape[1] - 1
-    for h in range(n):
-        if (h >> 6) % parts == part:
-            rd[h] = np.inf
-            ri[h] = _EMPTY
-            rnew[h] = False
+    start[:] = 0
     for s in range(n):
         for c in range(m):
             h = gi[s, c]
             if h == _EMPTY:
                 break
-            if (h >> 6) % parts != part:
-                continue
-            dist = gs[s, c]
+            start[h + 1] += 1
+    for h in range(n):
+        start[h + 1] += start[h]
+    fill = start[:n].copy()
+    for s in range(n):
+        for c in range(m):
+            h = gi[s, c]
+            if h == _EMPTY:
+                break
+            edge[fill[h]] = ~s if gnew[s, c] else s
+            edge_d[fill[h]] = gs[s, c]
+            fill[h] += 1
+
+
+@numba.njit(**SERIAL)
+def _reverse(start, edge, edge_d, rd, ri, rnew, lo, hi):
+    """Rows ``lo .. hi - 1``' nearest reverse neighbours (rows that list them), at most
+    ``ri.shape[1]``, by (squared distance, index), with the flag of the listing edge."""
+    last = ri.shape[1] - 1
+    for h in range(lo, hi):
+        rd[h] = np.inf
+        ri[h] = _EMPTY
+        rnew[h] = False
+        for e in range(start[h], start[h + 1]):
+            s = edge[e]
+            new = s < 0
+            if new:
+                s = ~s
+            dist = edge_d[e]
             if dist < rd[h, last] or (dist == rd[h, last] and s < ri[h, last]):
                 # s lists h once: no duplicate to look for
                 p = last
@@ -380,7 +421,7 @@ def _reverse(gs, gi, gnew, rd, ri, rnew, part, parts):
                     p -= 1
                 rd[h, p] = dist
                 ri[h, p] = s
-                rnew[h, p] = gnew[s, c]
+                rnew[h, p] = new
 
 
 @numba.njit(**SERIAL)
