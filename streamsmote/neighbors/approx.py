@@ -238,8 +238,8 @@ def _refine_rounds(Xc, gs, gi, gnew):
                 ],
                 list(range(parts)),
             )
-        # entries that entered a list this round (kept to the end): counted after the
-        # round, so the count does not depend on the order of the offers
+        fi = fnew = offers = None  # not held while the next round groups the edges
+        # entries that entered a list this round (and stayed in it)
         if np.count_nonzero(gnew) < MIN_UPDATES * n * m:
             break
 
