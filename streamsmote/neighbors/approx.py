@@ -60,9 +60,9 @@ MARGIN = 25
 # Reverse neighbours (the nearest ones) each row joins per round: 10 gave 0.927 at 250k.
 MAX_REVERSE = 20
 MAX_ROUNDS = 8
-# Rows joined between two applications of the offers (smaller: fresher thresholds, more
-# hand-overs between threads; 4096 measured no faster).
-JOIN_BLOCK = 16384
+# Rows joined between two applications of the offers: bounds the offers held at once (at
+# 16384, peak RSS 1.2 GB at 1M isotropic rows; at 250k, 4096 took as much CPU time).
+JOIN_BLOCK = 4096
 # A refinement round that changes fewer than this fraction of the list entries is the last
 # (0.005 instead: one more round, +0.001 recall at 250k).
 MIN_UPDATES = 0.01
@@ -208,7 +208,6 @@ def _refine_rounds(Xc, gs, gi, gnew):
     thr = np.ascontiguousarray(gs[:, m - 1])
     ri = np.empty((n, MAX_REVERSE), dtype=np.int32)
     rnew = np.empty((n, MAX_REVERSE), dtype=np.bool_)
-    rd = np.empty((n, MAX_REVERSE), dtype=np.float32)
     for _ in range(MAX_ROUNDS):
         start = np.empty(n + 1, dtype=np.int64)
         n_edges = np.count_nonzero(gi != _EMPTY)
@@ -216,7 +215,7 @@ def _refine_rounds(Xc, gs, gi, gnew):
         edge_d = np.empty(n_edges, dtype=np.float32)
         _reverse_edges(gs, gi, gnew, start, edge, edge_d)
         run_rows(
-            lambda lo, hi, a=(start, edge, edge_d, rd, ri, rnew): _reverse(*a, lo, hi),
+            lambda lo, hi, a=(start, edge, edge_d, ri, rnew): _reverse(*a, lo, hi),
             n,
             min_rows=4096,
         )
@@ -395,12 +394,13 @@ def _reverse_edges(gs, gi, gnew, start, edge, edge_d):
 
 
 @numba.njit(**SERIAL)
-def _reverse(start, edge, edge_d, rd, ri, rnew, lo, hi):
+def _reverse(start, edge, edge_d, ri, rnew, lo, hi):
     """Rows ``lo .. hi - 1``' nearest reverse neighbours (rows that list them), at most
     ``ri.shape[1]``, by (squared distance, index), with the flag of the listing edge."""
     last = ri.shape[1] - 1
+    rd = np.empty(ri.shape[1], dtype=edge_d.dtype)  # the distances of one row's list
     for h in range(lo, hi):
-        rd[h] = np.inf
+        rd[:] = np.inf
         ri[h] = _EMPTY
         rnew[h] = False
         for e in range(start[h], start[h + 1]):
@@ -409,17 +409,15 @@ def _reverse(start, edge, edge_d, rd, ri, rnew, lo, hi):
             if new:
                 s = ~s
             dist = edge_d[e]
-            if dist < rd[h, last] or (dist == rd[h, last] and s < ri[h, last]):
+            if dist < rd[last] or (dist == rd[last] and s < ri[h, last]):
                 # s lists h once: no duplicate to look for
                 p = last
-                while p > 0 and (
-                    rd[h, p - 1] > dist or (rd[h, p - 1] == dist and ri[h, p - 1] > s)
-                ):
-                    rd[h, p] = rd[h, p - 1]
+                while p > 0 and (rd[p - 1] > dist or (rd[p - 1] == dist and ri[h, p - 1] > s)):
+                    rd[p] = rd[p - 1]
                     ri[h, p] = ri[h, p - 1]
                     rnew[h, p] = rnew[h, p - 1]
                     p -= 1
-                rd[h, p] = dist
+                rd[p] = dist
                 ri[h, p] = s
                 rnew[h, p] = new
 
