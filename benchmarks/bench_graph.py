@@ -19,6 +19,7 @@ The exact search is not run above 100k rows (it is n^2: about 10 min at 1M on 2 
 time there is extrapolated from 100k as n^2 and marked so.
 
 Run: python benchmarks/bench_graph.py [--quick] [--sections graph,auto] [--sizes 100000,1000000]
+[--kinds isotropic] [--backends approx] [--out FILE]
 (writes benchmarks/results_graph.md; --quick: 100k rows only, writes under /tmp/ssbench).
 """
 
@@ -132,14 +133,14 @@ def truth_file(kind, n, env):
     return path
 
 
-def section_graph(sizes, kinds, env, timeout, rows, report):
+def section_graph(sizes, kinds, env, timeout, rows, report, backends=BACKENDS):
     """Rows of the table, appended to ``rows``; ``report()`` after each (partial results
     survive an interrupted run)."""
     exact_at = {}
     for n in sizes:
         for kind in kinds:
             truth = truth_file(kind, n, env)
-            for backend in BACKENDS:
+            for backend in backends:
                 done = [r for r in rows if (r["n"], r["kind"]) == (n, kind)]
                 if any(r["backend"].startswith(backend) for r in done):
                     if backend == "exact" and n <= EXACT_MAX_RUN:
@@ -334,6 +335,9 @@ def main(argv=None):
     ap.add_argument("--sections", default="graph,auto")
     ap.add_argument("--sizes", default=None, help="comma-separated row counts, run in order")
     ap.add_argument("--kinds", default=",".join(KINDS), help="data sets, run in this order")
+    ap.add_argument(
+        "--backends", default=",".join(BACKENDS), help="graph section: backends to run"
+    )
     ap.add_argument("--out", default=None)
     ap.add_argument("--timeout", type=float, default=1800.0, help="cap per child (s)")
     ap.add_argument(
@@ -410,6 +414,7 @@ def main(argv=None):
             args.timeout,
             rows,
             save_rows,
+            tuple(args.backends.split(",")),
         )
         lines += head + [graph_table(rows), ""] + warm_notes(rows)
         lines += target_notes(rows)

@@ -134,6 +134,75 @@ def test_several_leaves_per_tree(monkeypatch):
     assert recall(found, kneighbors_exact(X, 5)[0]) >= RECALL
 
 
+def test_local_join_and_reverse_lists_match_a_reference():
+    """One refinement round's kernels against a plain-Python NN-descent round: reverse lists
+    are the nearest rows listing each row; after the join every list is the best m of its
+    old entries and every pair offered to it (pairs of a row's neighbours and reverse
+    neighbours with at least one new, and the new reverse neighbours themselves)."""
+    rng = np.random.default_rng(4)
+    n, d, m, nrev = 300, 5, 6, 4
+    X = rng.standard_normal((n, d)).astype(np.float32)
+
+    def dist(a, b):
+        return float(approx._dist32(X, a, b))
+
+    gi = np.array(
+        [rng.choice(np.delete(np.arange(n), i), m, replace=False) for i in range(n)],
+        dtype=np.int32,
+    )
+    gs = np.array([[dist(i, j) for j in row] for i, row in enumerate(gi)], dtype=np.float32)
+    order = np.argsort(gs, axis=1, kind="stable")
+    gi = np.take_along_axis(gi, order, axis=1)
+    gs = np.take_along_axis(gs, order, axis=1)
+    gnew = rng.random((n, m)) < 0.5
+
+    start = np.empty(n + 1, dtype=np.int64)
+    edge = np.empty(n * m, dtype=np.int32)
+    edge_d = np.empty(n * m, dtype=np.float32)
+    approx._reverse_edges(gs, gi, gnew, start, edge, edge_d)
+    ri = np.empty((n, nrev), dtype=np.int32)
+    rnew = np.empty((n, nrev), dtype=np.bool_)
+    approx._reverse(start, edge, edge_d, ri, rnew, 0, n)
+    for h in range(n):
+        listing = sorted(
+            (gs[s, c], s, gnew[s, c]) for s, c in zip(*np.nonzero(gi == h), strict=True)
+        )
+        got = [(ri[h, e], rnew[h, e]) for e in range(nrev) if ri[h, e] != approx._EMPTY]
+        assert got == [(s, new) for _, s, new in listing[:nrev]]
+
+    offered = [set() for _ in range(n)]
+    for v in range(n):
+        new = {}
+        for j, f in zip(gi[v], gnew[v], strict=True):
+            new[int(j)] = new.get(int(j), False) or bool(f)
+        for e in range(nrev):
+            if ri[v, e] != approx._EMPTY:
+                u = int(ri[v, e])
+                new[u] = new.get(u, False) or bool(rnew[v, e])
+                if rnew[v, e]:
+                    offered[v].add(u)
+        for a in new:
+            for b in new:
+                if a != b and (new[a] or new[b]):
+                    offered[a].add(b)
+    expected = [
+        sorted({(dist(p, q), q) for q in set(map(int, gi[p])) | offered[p]})[:m] for p in range(n)
+    ]
+
+    thr = np.ascontiguousarray(gs[:, m - 1])
+    fi, fnew = gi.copy(), gnew.copy()
+    gnew[:] = False
+    offers = approx._join(X, fi, fnew, ri, rnew, thr, 0, n)
+    approx._apply(*offers, gs, gi, gnew, thr, 0, 1)
+    for p in range(n):
+        assert gi[p].tolist() == [q for _, q in expected[p]]
+        np.testing.assert_allclose(gs[p], [s for s, _ in expected[p]], rtol=1e-6)
+        # flagged new: exactly the entries that were not in the list before
+        assert gnew[p].tolist() == [int(q) not in set(fi[p]) for q in gi[p]]
+    np.testing.assert_array_equal(thr, gs[:, m - 1])
+    assert gnew.mean() > 0.1  # random lists: the round improved many of them
+
+
 def test_smote_with_approx_neighbours(isotropic):
     X = isotropic[:9000, :12]
     y = np.r_[np.zeros(3000, int), np.ones(6000, int)]  # minority above one leaf

@@ -12,23 +12,28 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
    lists from the trees are merged, so a row holds the best candidates of every leaf it fell in.
    Rows are renumbered in the first tree's leaf order first, so that a row's neighbours, and
    theirs, lie near it in memory for the refinement.
-3. *Refinement.* Rounds of neighbourhood exploration (the local join of NN-descent, Dong,
-   Moses & Li 2011, section 3, done "pull" style): each row offers itself its neighbours'
-   neighbours and its reverse neighbours' neighbours, skipping pairs that an earlier round
-   already compared; a round reads the previous round's graph and writes a new one, so each row
-   owns its output. Rounds stop when fewer than :data:`MIN_UPDATES` of the entries change.
+3. *Refinement.* Rounds of NN-descent's local join (Dong, Moses & Li 2011, section 2.3):
+   each row's neighbours and nearest :data:`MAX_REVERSE` reverse neighbours are compared with
+   each other, each pair once and only if one of the two entered a list since the last round,
+   and every pair is offered to both of its rows. The rows' vectors are read once per join and
+   the pairs computed from cache (a "pull" search that offers each row its neighbours'
+   neighbours reads a scattered vector per candidate instead). Lists hold float32 squared
+   distances. Rounds stop when fewer than :data:`MIN_UPDATES` of the entries changed.
 4. *Re-rank.* The candidates of each row are ranked by exact float64 distance, ties by the
    smaller index, like the exact path.
 
 Every kernel is serial, takes only arrays and scalars and is cached on disk, so no process pays
 a compile once the cache is warm. Threads (:mod:`streamsmote._threads`) take whole trees, whole
-leaves of one tree (disjoint rows) or row ranges, each owning its output rows: the result
-depends on the seed only, never on the number of threads.
+leaves of one tree (disjoint rows) or row ranges, each owning its output rows; in the join they
+take parts of a block of rows and collect offers, which are then applied in the order one
+thread would have made them, each list by the thread that owns it: the result depends on the
+seed only, never on the number of threads.
 """
 
 import numba
 import numpy as np
 
+from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import map_tasks, run_rows
 from ..kernels.topk import NO_INDEX, _rerank_candidates, _screen_pair
@@ -41,20 +46,26 @@ from .exact import (
     kneighbors_exact,
 )
 
-# Measured at 20-d (benchmarks/results_graph.md): recall@5 0.98 at 100k isotropic rows and
-# 0.93 at 1M (more tree levels separate more neighbours), 0.997 on clustered data at 1M. On
-# 100k isotropic rows, 4 trees and 4 rounds gave 0.95, 8 trees 0.98 with fewer updates per
-# round: a tree (block products) costs less than a refinement round (scattered reads).
-N_TREES = 8
+# Measured at 20-d, isotropic Gaussian rows, k = 5, on a loaded 2-core machine (CPU time of
+# one build): 250k rows, 8 trees of 2048-row leaves: recall@5 0.973 in 17.4 s; 12 trees of
+# 1024: 0.981 in 18.7 s; 4 trees: 0.948 (the local join settles on a worse graph from a worse
+# start, whatever the rounds). 1M rows, 12 trees of 1024: 0.961 in 90 s (8 of 2048: 0.955 in
+# 118 s, before the reverse lists were built from grouped edges).
+N_TREES = 12
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
-LEAF = 2048
-# Candidates kept per row beyond k while the graph is built.
-MARGIN = 15
-# Reverse neighbours (the nearest ones) each row explores per round.
-MAX_REVERSE = 10
-MAX_ROUNDS = 4
-# A refinement round that changes fewer than this fraction of the list entries is the last.
-MIN_UPDATES = 0.002
+LEAF = 1024
+# Candidates kept per row beyond k while the graph is built: at 250k rows, lists of 30
+# (MARGIN = 25) gave recall@5 0.973 and lists of 20 0.957, the join costing 1.8x.
+MARGIN = 25
+# Reverse neighbours (the nearest ones) each row joins per round: 10 gave 0.927 at 250k.
+MAX_REVERSE = 20
+MAX_ROUNDS = 8
+# Rows joined between two applications of the offers: bounds the offers held at once (at
+# 16384, peak RSS 1.2 GB at 1M isotropic rows; at 250k, 4096 took as much CPU time).
+JOIN_BLOCK = 4096
+# A refinement round that changes fewer than this fraction of the list entries is the last
+# (0.005 instead: one more round, +0.001 recall at 250k).
+MIN_UPDATES = 0.01
 _EMPTY = np.iinfo(np.int32).max
 
 
@@ -99,8 +110,8 @@ def kneighbors_approx(X, k, random_state=None):
     mu = X.mean(axis=0, dtype=np.float64)
     Xc = (X - mu).astype(np.float32)
     cn = np.einsum("ij,ij->i", Xc, Xc)
-    # A row's list holds (score, index, new) with score = |x_j|^2 - 2 x_i.x_j (centred,
-    # float32): the squared distance minus |x_i|^2, which orders row i's candidates.
+    # A row's list holds (distance, index, new): the float32 squared distance of
+    # :func:`_dist32`, sorted by (distance, index).
     gs = np.full((n, m), np.inf, dtype=np.float32)
     gi = np.full((n, m), _EMPTY, dtype=np.int32)
     gnew = np.zeros((n, m), dtype=np.bool_)
@@ -133,13 +144,16 @@ def kneighbors_approx(X, k, random_state=None):
                 list(range(starts.size - 1)),
             )
     order = starts = inv = None
-    _refine_rounds(Xc, cn, gs, gi, gnew)
+    _refine_rounds(Xc, gs, gi, gnew)
     gs = gnew = Xc = None
     # Back to the caller's row numbers: row perm[p] lists perm[gi[p]].
-    cand = np.empty_like(gi)
+    # Only the head of each list is re-ranked: its float32 order is right but for rounding, and
+    # the k-th neighbour is far from the (2k + 5)-th (half the re-rank's scattered reads).
+    r = min(m, 2 * k + 5)
+    cand = np.empty((n, r), dtype=gi.dtype)
 
     def renumber(lo, hi):
-        cand[perm[lo:hi]] = perm[gi[lo:hi]]
+        cand[perm[lo:hi]] = perm[gi[lo:hi, :r]]
 
     run_rows(renumber, n, min_rows=65536)
     gi = None
@@ -168,7 +182,8 @@ def _search_leaf(Xc, cn, rows, gs, gi, gnew):
     packed = _packed_blocks(Xl, B)
     td = np.full((size, m), np.inf, dtype=np.float32)
     ti = np.full((size, m), NO_INDEX, dtype=np.int64)
-    thr = gs[rows, m - 1]
+    # the screen's scores are squared distances minus |x_i|^2
+    thr = gs[rows, m - 1] - cl
     buf = np.empty(B * B, dtype=np.float32)
     for bi, bj in _block_pairs(packed.shape[0]):
         i, j = bi * B, bj * B
@@ -176,29 +191,55 @@ def _search_leaf(Xc, cn, rows, gs, gi, gnew):
         S = buf[: (i1 - i) * (j1 - j)].reshape(i1 - i, j1 - j)
         np.matmul(Xl[i:i1], packed[bj, :, : j1 - j], out=S)
         _screen_pair(S, cl[i:i1], cl[j:j1], i, j, bi == bj, td, ti, thr)
+    td += cl[:, None]  # scores back to squared distances
     _merge_leaf(rows, td, ti, gs, gi, gnew)
 
 
-def _refine_rounds(Xc, cn, gs, gi, gnew):
-    """Rounds of :func:`_refine` until few entries change; updates the lists in place."""
+def _refine_rounds(Xc, gs, gi, gnew):
+    """Rounds of the local join until few entries change; updates the lists in place.
+
+    A round takes its candidates from the lists as they stood at its start (then marks them
+    old) and runs the join over blocks of :data:`JOIN_BLOCK` rows: the threads join
+    consecutive parts of a block, collecting the offers that pass the lists' thresholds (read
+    only meanwhile), then apply them, each thread to the lists it owns, taking the parts in
+    order: every list sees its offers in the order of a one-thread run, so the graph depends
+    on the block size but not on the number of threads."""
     n, m = gi.shape
-    os_ = np.empty_like(gs)
-    oi = np.empty_like(gi)
-    onew = np.empty_like(gnew)
+    thr = np.ascontiguousarray(gs[:, m - 1])
     ri = np.empty((n, MAX_REVERSE), dtype=np.int32)
     rnew = np.empty((n, MAX_REVERSE), dtype=np.bool_)
-    rd = np.empty((n, MAX_REVERSE), dtype=np.float32)
-    counts = np.zeros(n, dtype=np.int64)
-
-    def part(lo, hi):
-        seen = np.full(n, -1, dtype=np.int32)  # the row that last saw each row
-        _refine(Xc, cn, gs, gi, gnew, ri, rnew, lo, hi, os_, oi, onew, counts, seen)
-
     for _ in range(MAX_ROUNDS):
-        _reverse(gs, gi, gnew, cn, rd, ri, rnew)
-        run_rows(part, n, min_rows=4096)
-        gs[:], gi[:], gnew[:] = os_, oi, onew
-        if counts.sum() < MIN_UPDATES * n * m:
+        start = np.empty(n + 1, dtype=np.int64)
+        n_edges = np.count_nonzero(gi != _EMPTY)
+        edge = np.empty(n_edges, dtype=np.int32)  # row numbers: n < 2**31
+        edge_d = np.empty(n_edges, dtype=np.float32)
+        _reverse_edges(gs, gi, gnew, start, edge, edge_d)
+        run_rows(
+            lambda lo, hi, a=(start, edge, edge_d, ri, rnew): _reverse(*a, lo, hi),
+            n,
+            min_rows=4096,
+        )
+        start = edge = edge_d = None
+        parts = _threads.n_threads()
+        fi = gi.copy()
+        fnew = gnew.copy()
+        gnew[:] = False
+        for b0 in range(0, n, JOIN_BLOCK):
+            b1 = min(n, b0 + JOIN_BLOCK)
+            bounds = [b0 + (b1 - b0) * t // parts for t in range(parts + 1)]
+            offers = map_tasks(
+                lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _join(*f, b[t], b[t + 1]),
+                list(range(parts)),
+            )
+            map_tasks(
+                lambda t, o=offers, g=(gs, gi, gnew, thr), p=parts: [
+                    _apply(*x, *g, t, p) for x in o
+                ],
+                list(range(parts)),
+            )
+        fi = fnew = offers = None  # not held while the next round groups the edges
+        # entries that entered a list this round (and stayed in it)
+        if np.count_nonzero(gnew) < MIN_UPDATES * n * m:
             break
 
 
@@ -224,14 +265,14 @@ def _push_new(s, j, ls, li, lnew):
 
 
 @numba.njit(fastmath=FASTMATH, **SERIAL)
-def _score(X, cn, i, j):
-    """Row ``i``'s score of row ``j``: ``|x_j|^2 - 2 x_i.x_j`` in float32. Not inlined by
-    numba (its inlining would drop ``fastmath`` and the vectorised sum: 2.5x slower); rows
-    indexed directly rather than passed as views (2x faster)."""
+def _dist32(X, a, b):
+    """Float32 squared distance of rows ``a`` and ``b`` of ``X``. Not inlined by numba (its
+    inlining would drop ``fastmath`` and the vectorised sum: 2.4x slower, measured)."""
     s = np.float32(0.0)
     for f in range(X.shape[1]):
-        s += X[i, f] * X[j, f]
-    return cn[j] - np.float32(2.0) * s
+        t = X[a, f] - X[b, f]
+        s += t * t
+    return s
 
 
 @numba.njit(**SERIAL)
@@ -325,78 +366,171 @@ def _merge_leaf(rows, td, ti, gs, gi, gnew):
 
 
 @numba.njit(**SERIAL)
-def _reverse(gs, gi, gnew, cn, rd, ri, rnew):
-    """Each row's nearest reverse neighbours (rows that list it), at most ``ri.shape[1]``,
-    by (squared distance, index), with the flag of the listing edge."""
+def _reverse_edges(gs, gi, gnew, start, edge, edge_d):
+    """The edges of the lists grouped by the row they point to: ``edge[start[h] ..
+    start[h + 1] - 1]`` are the rows that list ``h``, in increasing order (``~s`` for a new
+    entry), ``edge_d`` their distances. ``start`` has ``n + 1`` entries, ``edge`` one per
+    listed entry. Read here once, in order, so that :func:`_reverse` reads nothing at
+    random."""
     n, m = gi.shape
-    rd[:] = np.inf
-    ri[:] = _EMPTY
-    rnew[:] = False
+    start[:] = 0
     for s in range(n):
         for c in range(m):
             h = gi[s, c]
             if h == _EMPTY:
                 break
-            dist = gs[s, c] + cn[s]
-            if dist < rd[h, -1] or (dist == rd[h, -1] and s < ri[h, -1]):
-                _push_new(dist, s, rd[h], ri[h], rnew[h])
-                # the slot's flag is the edge's, not "inserted now"
-                for e in range(ri.shape[1]):
-                    if ri[h, e] == s:
-                        rnew[h, e] = gnew[s, c]
-                        break
+            start[h + 1] += 1
+    for h in range(n):
+        start[h + 1] += start[h]
+    fill = start[:n].copy()
+    for s in range(n):
+        for c in range(m):
+            h = gi[s, c]
+            if h == _EMPTY:
+                break
+            edge[fill[h]] = ~s if gnew[s, c] else s
+            edge_d[fill[h]] = gs[s, c]
+            fill[h] += 1
 
 
 @numba.njit(**SERIAL)
-def _refine(Xc, cn, gs, gi, gnew, ri, rnew, lo, hi, os_, oi, onew, counts, seen):
-    """One pull-style local join for rows ``lo .. hi - 1``: row ``r``'s list is offered the
-    lists of its neighbours and reverse neighbours (``hops``), and the reverse neighbours
-    themselves. A pair is compared only if the hop edge or the listing edge is new since the
-    last round (older pairs were compared then). Reads ``gs/gi/gnew``, writes
-    ``os_/oi/onew`` and ``counts`` for its own rows only."""
-    m = gi.shape[1]
+def _reverse(start, edge, edge_d, ri, rnew, lo, hi):
+    """Rows ``lo .. hi - 1``' nearest reverse neighbours (rows that list them), at most
+    ``ri.shape[1]``, by (squared distance, index), with the flag of the listing edge."""
+    last = ri.shape[1] - 1
+    rd = np.empty(ri.shape[1], dtype=edge_d.dtype)  # the distances of one row's list
+    for h in range(lo, hi):
+        rd[:] = np.inf
+        ri[h] = _EMPTY
+        rnew[h] = False
+        for e in range(start[h], start[h + 1]):
+            s = edge[e]
+            new = s < 0
+            if new:
+                s = ~s
+            dist = edge_d[e]
+            if dist < rd[last] or (dist == rd[last] and s < ri[h, last]):
+                # s lists h once: no duplicate to look for
+                p = last
+                while p > 0 and (rd[p - 1] > dist or (rd[p - 1] == dist and ri[h, p - 1] > s)):
+                    rd[p] = rd[p - 1]
+                    ri[h, p] = ri[h, p - 1]
+                    rnew[h, p] = rnew[h, p - 1]
+                    p -= 1
+                rd[p] = dist
+                ri[h, p] = s
+                rnew[h, p] = new
+
+
+@numba.njit(**SERIAL)
+def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
+    """The local join of NN-descent (Dong, Moses & Li 2011, section 2.3) for rows
+    ``lo .. hi - 1``: row ``v``'s neighbours and reverse neighbours are compared with each
+    other, each pair once and only if one of its two is new since the last round (older pairs
+    were compared then), and the pair is offered to both rows; a reverse neighbour that is new
+    is also offered to ``v``. Offers that cannot enter a list (above its threshold ``thr``) are
+    dropped here; the others are returned as (row, candidate, distance) arrays and a count.
+
+    Reads only: the caller applies the offers with :func:`_apply`."""
+    m = fi.shape[1]
     nrev = ri.shape[1]
-    for r in range(lo, hi):
-        ls = os_[r]
-        li = oi[r]
-        lf = onew[r]
-        ls[:] = gs[r]
-        li[:] = gi[r]
-        lf[:] = False
-        updates = 0
-        seen[r] = r
-        for a in range(m):
-            if gi[r, a] != _EMPTY:
-                seen[gi[r, a]] = r
-        for a in range(m + nrev):
+    width = m + nrev
+    size = max(1024, (hi - lo) * 64)
+    op = np.empty(size, dtype=np.int32)
+    oq = np.empty(size, dtype=np.int32)
+    osc = np.empty(size, dtype=np.float32)
+    cnt = 0
+    ids = np.empty(width, dtype=np.int32)
+    isnew = np.empty(width, dtype=np.bool_)
+    for v in range(lo, hi):
+        fresh = False
+        for a in range(width):
+            if (fnew[v, a] if a < m else rnew[v, a - m]) and (a < m or ri[v, a - m] != _EMPTY):
+                fresh = True
+                break
+        if not fresh:
+            continue  # every pair of this join was compared in an earlier round
+        c = 0
+        for a in range(width):
             if a < m:
-                h = gi[r, a]
-                hn = gnew[r, a]
+                h = fi[v, a]
+                hn = fnew[v, a]
             else:
-                h = ri[r, a - m]
-                hn = rnew[r, a - m]
-                if h == _EMPTY:
-                    break
-                if hn and seen[h] != r:
-                    seen[h] = r
-                    s = _score(Xc, cn, r, h)
-                    if s < ls[m - 1] or (s == ls[m - 1] and h < li[m - 1]):
-                        updates += _push_new(s, h, ls, li, lf)
+                h = ri[v, a - m]
+                hn = rnew[v, a - m]
             if h == _EMPTY:
                 continue
-            for b in range(m + nrev):
-                if b < m:
-                    q = gi[h, b]
-                    qn = gnew[h, b]
-                else:
-                    q = ri[h, b - m]
-                    qn = rnew[h, b - m]
-                if q == _EMPTY:
+            dup = False
+            for e in range(c):
+                if ids[e] == h:
+                    isnew[e] = isnew[e] or hn
+                    dup = True
+                    break
+            if not dup:
+                ids[c] = h
+                isnew[c] = hn
+                c += 1
+        need = cnt + c * (c - 1) + nrev
+        if need > size:
+            size = max(2 * size, need)
+            op = _grown(op, size, cnt)
+            oq = _grown(oq, size, cnt)
+            osc = _grown(osc, size, cnt)
+        tv = thr[v]
+        for e in range(nrev):
+            u = ri[v, e]
+            if u == _EMPTY:
+                break
+            if rnew[v, e]:
+                s = _dist32(Xc, v, u)
+                if s <= tv:
+                    op[cnt] = v
+                    oq[cnt] = u
+                    osc[cnt] = s
+                    cnt += 1
+        # new x everything: new-new pairs once (from the first of the two), old-old never
+        for a in range(c):
+            if not isnew[a]:
+                continue
+            pa = ids[a]
+            ta = thr[pa]
+            for b in range(c):
+                if b == a or (isnew[b] and b < a):
                     continue
-                if seen[q] == r or not (hn or qn):
-                    continue
-                seen[q] = r
-                s = _score(Xc, cn, r, q)
-                if s < ls[m - 1] or (s == ls[m - 1] and q < li[m - 1]):
-                    updates += _push_new(s, q, ls, li, lf)
-        counts[r] = updates
+                pb = ids[b]
+                s = _dist32(Xc, pa, pb)
+                if s <= ta:
+                    op[cnt] = pa
+                    oq[cnt] = pb
+                    osc[cnt] = s
+                    cnt += 1
+                if s <= thr[pb]:
+                    op[cnt] = pb
+                    oq[cnt] = pa
+                    osc[cnt] = s
+                    cnt += 1
+    return op, oq, osc, cnt
+
+
+@numba.njit(**SERIAL)
+def _grown(a, size, cnt):
+    """``a`` copied into a longer array of ``size`` entries (its first ``cnt`` kept)."""
+    b = np.empty(size, dtype=a.dtype)
+    b[:cnt] = a[:cnt]
+    return b
+
+
+@numba.njit(**SERIAL)
+def _apply(op, oq, osc, cnt, gs, gi, gnew, thr, part, parts):
+    """Apply the offers of :func:`_join` to the lists that thread ``part`` of ``parts`` owns
+    (rows in runs of 64, dealt round robin), keeping ``thr`` at each list's last distance."""
+    m = gs.shape[1]
+    for e in range(cnt):
+        p = op[e]
+        if (p >> 6) % parts != part:
+            continue
+        s = osc[e]
+        q = oq[e]
+        if s < gs[p, m - 1] or (s == gs[p, m - 1] and q < gi[p, m - 1]):
+            if _push_new(s, q, gs[p], gi[p], gnew[p]):
+                thr[p] = gs[p, m - 1]
