@@ -100,6 +100,9 @@ def _point_gaps(Q, box):
 
 def _search(X, cells, which, rows, k):
     pool = np.sort(np.concatenate([cells[c] for c in which]))
+    if pool.shape[0] == rows.shape[0]:  # the cell alone: a self-search, each product once
+        idx, dist = kneighbors_exact(X[rows], k)
+        return rows[idx], dist
     local = np.searchsorted(pool, rows)
     idx, dist = kneighbors_exact(X[pool], k, Q=X[rows], self_idx=local)
     return pool[idx], dist

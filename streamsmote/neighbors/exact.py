@@ -33,12 +33,12 @@ import numpy as np
 
 from .. import _threads
 from .._threads import map_tasks, run_rows
+from ..kernels.query import _permute_rows, _screen_queries
 from ..kernels.topk import (
     NO_INDEX,
     _brute_knn,
     _merge_top,
     _rerank,
-    _screen_block,
     _screen_pairs,
 )
 
@@ -56,6 +56,12 @@ SYMMETRIC = True
 TILE_ROWS = 64
 # Whether a self-search skips the block pairs that bounds prove useless (same answer).
 PRUNE = True
+# Query-block search: whether queries and index rows are put in the space-partition order and
+# index blocks that bounds prove useless are skipped (same answer), from how many queries on
+# (ordering every index row costs more than it saves for a few queries), and the index block.
+QUERY_PRUNE = True
+PRUNE_MIN_QUERIES = 2048
+PRUNE_INDEX_BLOCK = 1024
 _U32 = 2.0**-24
 
 
@@ -99,6 +105,7 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     if Q is None and SYMMETRIC:
         workers = plan_search(X.shape[0], X.shape[1], k, memory)
     symmetric = workers is not None
+    own = Q is None
     if Q is None:
         Q = X
         self_idx = np.arange(X.shape[0], dtype=np.int64)
@@ -127,20 +134,6 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     coef = 4.0 * (X.shape[1] + 4) * _U32
     ok = np.empty(nq, dtype=np.bool_)
 
-    def block(q0):
-        q1 = min(q0 + QUERY_BLOCK, nq)
-        Qc = (Q[q0:q1] - mu).astype(np.float32)
-        cand_s = np.full((q1 - q0, m), np.inf, dtype=np.float32)
-        cand_i = np.full((q1 - q0, m), NO_INDEX, dtype=np.int64)
-        sidx = self_idx[q0:q1]
-        for c0 in range(0, n, INDEX_BLOCK):
-            c1 = min(c0 + INDEX_BLOCK, n)
-            _screen_block(Qc @ Xc[c0:c1].T, cnorm[c0:c1], c0, sidx, cand_s, cand_i)
-        qn = np.einsum("ij,ij->i", Qc, Qc, dtype=np.float64)
-        err = coef * (np.sqrt(qn) + radius) ** 2
-        _rerank(X, Q[q0:q1], cand_i, cand_s, qn, err, out_d[q0:q1], out_i[q0:q1], ok[q0:q1])
-        _prove_again(qn, cand_s[:, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1])
-
     with _single_threaded_blas():
         if symmetric:
             cand_s, cand_i = _screen_symmetric(Xc, cnorm, m, stats, workers)
@@ -164,7 +157,10 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
                     qn, cand_s[q0:q1, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1]
                 )
 
-        map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
+            map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
+        else:
+            proof = (radius, coef)
+            _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok, stats)
 
     bad = np.flatnonzero(~ok)
     if bad.size:
@@ -185,8 +181,11 @@ def search_bytes(n, d, k, workers=None):
     fixed = n * d * 4 + n * k * 16  # float32 centred copy; outputs (indices, distances)
     threads = _threads.n_threads()
     if workers is None:
-        # per thread: a query block's lists and one block of float32 products
-        return fixed + threads * QUERY_BLOCK * (m * 12 + INDEX_BLOCK * 4 + 8 * d)
+        # the space-partition order, each row's place in it and the reordered norms; per
+        # thread a query block's lists, its products with one index block, its float64 rows
+        # and its outputs
+        block = max(INDEX_BLOCK, PRUNE_INDEX_BLOCK) * 4 + m * 12 + k * 16 + 8 * d
+        return fixed + n * 20 + threads * QUERY_BLOCK * block
     lists = n * m * 12
     # the screen holds the tree-ordered copy and its packed transpose, the block pairs (int64
     # pairs) and boxes; the merge the merged lists; both hold the per-thread lists and every
@@ -273,6 +272,109 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     cand_i = np.empty((n, m), dtype=np.int64)
     run_rows(lambda lo, hi: _merge_top(tds, tis, order, lo, hi, cand_s, cand_i), n, min_rows=4096)
     return cand_s, cand_i
+
+
+def _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok, stats):
+    """Screening and re-ranking of whole query blocks (``QUERY_BLOCK`` rows) against blocks of
+    index rows, one query block per thread; fills ``out_d``/``out_i``/``ok`` like the
+    symmetric path.
+
+    From :data:`PRUNE_MIN_QUERIES` queries on (and with :data:`QUERY_PRUNE`), the index rows
+    ``Xc`` (float32, centred; reordered in place, the caller's copy is spent) and the queries
+    are put in :func:`_tree_order`, each query block meets the index blocks of
+    :data:`PRUNE_INDEX_BLOCK` rows nearest first (by the distance between their boxes, then
+    between their centres), so that its thresholds tighten early, and skips those its bounds
+    prove useless (:func:`~streamsmote.kernels.query._screen_queries`). For a self-search
+    (``own``) the queries are the index rows, in an order whose runs of ``QUERY_BLOCK`` rows
+    lie inside runs of ``PRUNE_INDEX_BLOCK`` (:func:`_nested_order`). Below that many
+    queries, ordering every index row would cost more than it saves: the rows stay in their
+    order and nothing is skipped. Candidates are mapped back to the caller's row numbers
+    before the float64 re-rank, so ties go to the smaller row number as everywhere."""
+    n, d = Xc.shape
+    nq, k = out_d.shape
+    m = k + MARGIN
+    radius, coef = proof
+    ordered = QUERY_PRUNE and nq >= PRUNE_MIN_QUERIES
+    B = PRUNE_INDEX_BLOCK if ordered else INDEX_BLOCK
+    nb = -(-n // B)
+    if ordered:
+        order = _nested_order(Xc, B, QUERY_BLOCK) if own else _tree_order(Xc, B)
+        _permute_rows(Xc, order)
+        cnorm = cnorm[order]
+        if own:
+            Qo, qorder, sidx_o = Xc, order, np.arange(n, dtype=np.int64)
+        else:
+            Qo = (Q - mu).astype(np.float32)
+            qorder = _tree_order(Qo, QUERY_BLOCK)
+            _permute_rows(Qo, qorder)
+            rank = np.empty(n, dtype=np.int64)
+            rank[order] = np.arange(n)
+            s = self_idx[qorder]
+            sidx_o = np.where(s >= 0, rank[np.maximum(s, 0)], -1)
+            rank = None
+        starts = np.arange(0, n, B)
+        lo = np.minimum.reduceat(Xc, starts, axis=0)
+        hi = np.maximum.reduceat(Xc, starts, axis=0)
+        sizes = np.diff(np.r_[starts, n])[:, None]
+        centres = np.add.reduceat(Xc, starts, axis=0, dtype=np.float64) / sizes
+        lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
+    else:
+        lo = hi = np.zeros((1, d), dtype=np.float32)  # not read without pruning
+        every = np.arange(nb, dtype=np.int64)
+        no_gaps = np.zeros(nb)
+
+    def block(q0):
+        q1 = min(q0 + QUERY_BLOCK, nq)
+        if ordered:
+            Qc, rows, sidx = Qo[q0:q1], qorder[q0:q1], sidx_o[q0:q1]
+            # squared distances from this block's box to every index block's box, then from
+            # its centre to theirs: the nearest blocks first, ties by the nearest centres
+            qlo = Qc.min(axis=0).astype(np.float64)
+            qhi = Qc.max(axis=0).astype(np.float64)
+            gap = np.maximum(np.maximum(lo64 - qhi, qlo - hi64), 0.0)
+            gap = np.einsum("ij,ij->i", gap, gap)
+            off = centres - Qc.mean(axis=0, dtype=np.float64)
+            visit = np.lexsort((np.einsum("ij,ij->i", off, off), gap))
+            gaps = gap[visit]
+        else:
+            Qc = (Q[q0:q1] - mu).astype(np.float32)
+            rows, sidx, visit, gaps = slice(q0, q1), self_idx[q0:q1], every, no_gaps
+        cand_s = np.full((q1 - q0, m), np.inf, dtype=np.float32)
+        cand_i = np.full((q1 - q0, m), NO_INDEX, dtype=np.int64)
+        qn32 = np.einsum("ij,ij->i", Qc, Qc)
+        work = np.empty(QUERY_BLOCK * B, dtype=np.float32)
+        skipped = _screen_queries(
+            Qc, qn32, sidx, Xc, cnorm, lo, hi, visit, gaps, B, ordered, cand_s, cand_i, work
+        )
+        if ordered:
+            found = cand_i != NO_INDEX
+            cand_i[found] = order[cand_i[found]]
+        qn = np.einsum("ij,ij->i", Qc, Qc, dtype=np.float64)
+        err = coef * (np.sqrt(qn) + radius) ** 2
+        od = np.empty((q1 - q0, k), dtype=np.float64)
+        oi = np.empty((q1 - q0, k), dtype=np.int64)
+        okb = np.empty(q1 - q0, dtype=np.bool_)
+        _rerank(X, Q[rows], cand_i, cand_s, qn, err, od, oi, okb)
+        _prove_again(qn, cand_s[:, m - 1], od[:, k - 1], coef, radius, okb)
+        out_d[rows], out_i[rows], ok[rows] = od, oi, okb
+        return skipped
+
+    blocks = list(range(0, nq, QUERY_BLOCK))
+    skipped = sum(map_tasks(block, blocks))
+    if stats is not None:
+        stats.update(pairs=len(blocks) * nb, skipped=int(skipped))
+
+
+def _nested_order(X, outer, inner):
+    """:func:`_tree_order` with leaves of ``outer`` rows, each leaf put in its own tree order
+    with leaves of ``inner`` rows: runs of ``inner`` rows are cells inside the cells of
+    ``outer`` rows (a self-search's query blocks inside its index blocks)."""
+    order = _tree_order(X, outer)
+    if inner < outer:
+        for a in range(0, X.shape[0], outer):
+            run = order[a : a + outer]
+            order[a : a + outer] = run[_tree_order(X[run], inner)]
+    return order
 
 
 def _prove_again(qn, last, kth, coef, radius, ok):
