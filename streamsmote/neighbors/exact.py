@@ -65,7 +65,7 @@ PRUNE_INDEX_BLOCK = 1024
 _U32 = 2.0**-24
 
 
-def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
+def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None, order=None):
     """Exact k nearest rows of ``X`` for each row of ``Q``.
 
     Parameters
@@ -79,11 +79,23 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     self_idx : ndarray of int64 (nq,), optional
         For explicit ``Q``: the row of ``X`` each query is (excluded), or -1.
     stats : dict, optional
-        Filled by a blocked self-search with ``pairs`` (block pairs) and ``skipped`` (pairs
-        proved useless by their bounds and never multiplied); left empty otherwise.
+        Filled by a blocked search with ``pairs`` (block pairs: of rows for a self-search, of
+        query and index blocks otherwise) and ``skipped`` (pairs proved useless by their
+        bounds and never multiplied); left empty by the brute force.
     memory : int, optional
         Bytes the search may allocate besides ``X`` (scratch and outputs); by default
         unbounded. See :func:`plan_search`; the answer does not depend on it.
+    order : ndarray of int64 (n,), optional
+        A permutation of the rows of ``X`` in which runs of :data:`PRUNE_INDEX_BLOCK` rows lie
+        close together (as :func:`_tree_order` makes), used by the pruned query-block search
+        instead of computing its own: a caller that searches many query sets against subsets
+        of one partition (:mod:`~streamsmote.neighbors.cells`) orders the rows once. The
+        answer does not depend on it; a poor order only prunes less.
+
+    Raises
+    ------
+    ValueError
+        If ``order`` is not a permutation of ``range(len(X))``.
 
     Returns
     -------
@@ -101,6 +113,17 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     X = np.ascontiguousarray(X)
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
+    if order is not None:
+        order = np.asarray(order, dtype=np.int64)
+        n = X.shape[0]
+        if (
+            order.shape != (n,)
+            or not (np.bincount(order.clip(0, n), minlength=n + 1)[:n] == 1).all()
+        ):
+            raise ValueError(
+                f"order= must be a permutation of the {n} rows of X (each of 0 .. {n - 1} "
+                "once); pass None to let the search compute its own."
+            )
     workers = None
     if Q is None and SYMMETRIC:
         workers = plan_search(X.shape[0], X.shape[1], k, memory)
@@ -160,7 +183,9 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
             map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
         else:
             proof = (radius, coef)
-            _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok, stats)
+            _search_queries(
+                X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out_i, ok, stats
+            )
 
     bad = np.flatnonzero(~ok)
     if bad.size:
@@ -274,7 +299,7 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     return cand_s, cand_i
 
 
-def _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok, stats):
+def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out_i, ok, stats):
     """Screening and re-ranking of whole query blocks (``QUERY_BLOCK`` rows) against blocks of
     index rows, one query block per thread; fills ``out_d``/``out_i``/``ok`` like the
     symmetric path.
@@ -288,8 +313,10 @@ def _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok,
     (``own``) the queries are the index rows, in an order whose runs of ``QUERY_BLOCK`` rows
     lie inside runs of ``PRUNE_INDEX_BLOCK`` (:func:`_nested_order`). Below that many
     queries, ordering every index row would cost more than it saves: the rows stay in their
-    order and nothing is skipped. Candidates are mapped back to the caller's row numbers
-    before the float64 re-rank, so ties go to the smaller row number as everywhere."""
+    order and nothing is skipped. A given ``order`` of the index rows replaces theirs (the
+    queries of a self-search then follow it too). Candidates are mapped back to the caller's
+    row numbers before the float64 re-rank, so ties go to the smaller row number as
+    everywhere."""
     n, d = Xc.shape
     nq, k = out_d.shape
     m = k + MARGIN
@@ -298,7 +325,8 @@ def _search_queries(X, Q, self_idx, own, Xc, cnorm, mu, proof, out_d, out_i, ok,
     B = PRUNE_INDEX_BLOCK if ordered else INDEX_BLOCK
     nb = -(-n // B)
     if ordered:
-        order = _nested_order(Xc, B, QUERY_BLOCK) if own else _tree_order(Xc, B)
+        if order is None:
+            order = _nested_order(Xc, B, QUERY_BLOCK) if own else _tree_order(Xc, B)
         _permute_rows(Xc, order)
         cnorm = cnorm[order]
         if own:
