@@ -214,3 +214,28 @@ def test_permute_rows_in_place():
         want = A[order]
         assert _permute_rows(A, order) is A
         np.testing.assert_array_equal(A, want)
+
+
+def test_a_given_order_changes_nothing(threads):
+    # the index rows' order is the caller's (the cell tasks pass their cells' order): any
+    # permutation gives the same answer, a good one prunes as much as the search's own
+    rng = np.random.default_rng(12)
+    X = clusters(rng, [2000, 700, 20], d=3, scale=20.0)
+    Q = X[::2] + 0.05
+    want, stats_own = search(X, 5, Q=Q)
+    for order in (rng.permutation(X.shape[0]), exact._tree_order(X, 128)):
+        stats = {}
+        got = kneighbors_exact(X, 5, Q=Q, order=order, stats=stats)
+        assert_same(got, want)
+    assert stats["skipped"] > 0 and stats_own["skipped"] > 0
+    assert_same(kneighbors_exact(X, 5, memory=1, order=order), reference(X, 5))
+    assert_same(want, reference(X, 5, Q=Q))
+
+
+@pytest.mark.parametrize(
+    "order", [np.arange(99), np.r_[np.arange(99), 5], np.r_[-1, np.arange(1, 100)]]
+)
+def test_an_order_that_is_no_permutation_is_refused(order):
+    X = np.random.default_rng(13).normal(size=(100, 2))
+    with pytest.raises(ValueError, match="permutation of the 100 rows"):
+        kneighbors_exact(X, 3, Q=X[:5], order=order)

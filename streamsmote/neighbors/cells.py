@@ -5,10 +5,13 @@ order of :func:`~streamsmote.neighbors.exact._tree_order`); each cell is one tas
 only the class rows and the cells' bounding boxes:
 
 1. the cell's rows are searched against their own cell and its nearest cells (by the distance
-   between boxes), which gives every row an upper bound of its k-th distance;
+   between boxes), which gives every row an upper bound of its k-th distance (with one seed
+   cell, the default, this is a self-search of the cell: each product computed once);
 2. every cell whose box is within some row's bound from that row is a *candidate* (a row
    outside the candidates is provably farther from each query row than its bound); the rows
-   are searched again, exactly, against the rows of all candidate cells.
+   are searched again, exactly, against the rows of all candidate cells, by the pruned
+   query-block search, which takes the cells' own space-partition order for the index rows
+   and skips the blocks of them that its bounds rule out.
 
 Candidate rows keep their global order, so ties go to the smaller row number as in the local
 search, and the graph is the one :func:`~streamsmote.neighbors.exact.kneighbors_exact` builds
