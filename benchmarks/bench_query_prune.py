@@ -117,7 +117,7 @@ def main(argv=None):
                     "yes" if r["same"] and len(digests[shape]) == 1 else "NO",
                 ]
             )
-    text = [
+    lines = [
         "# Pruned query-block exact search",
         "",
         f"`python benchmarks/bench_query_prune.py` — "
@@ -147,10 +147,12 @@ def main(argv=None):
         ),
         "",
         machine_info(),
+        "",
     ]
+    text = "\n".join(lines)
     with open(out, "w") as f:
-        f.write("\n".join(text) + "\n")
-    print("\n".join(text))
+        f.write(text)
+    print(text, end="")
 
 
 if __name__ == "__main__":

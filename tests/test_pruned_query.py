@@ -13,7 +13,8 @@ brute force (``tests/reference.py``'s arithmetic), indices and distances, in ord
 
 import numpy as np
 import pytest
-from reference import knn, sq_distances
+from reference import clusters, knn
+from reference import knn_chunked as reference
 
 from streamsmote.kernels.query import _permute_rows
 from streamsmote.neighbors import exact, kneighbors_exact
@@ -36,30 +37,6 @@ def threads(request, monkeypatch):
     return request.param
 
 
-def reference(X, k, Q=None, self_idx=None, chunk=400):
-    """Brute force a chunk of queries at a time: by distance, ties by the smaller index,
-    ``self_idx[q]`` excluded (``reference.knn`` without its full distance matrix)."""
-    if Q is None:
-        Q, self_idx = X, np.arange(X.shape[0])
-    elif self_idx is None:
-        self_idx = np.full(Q.shape[0], -1)
-    nq = Q.shape[0]
-    out_i = np.empty((nq, k), dtype=np.int64)
-    out_d = np.empty((nq, k))
-    for q0 in range(0, nq, chunk):
-        q1 = min(q0 + chunk, nq)
-        D = sq_distances(Q[q0:q1], X)
-        own = self_idx[q0:q1]
-        D[np.flatnonzero(own >= 0), own[own >= 0]] = np.inf
-        kth = np.partition(D, k - 1, axis=1)[:, k - 1]
-        for r in range(q1 - q0):
-            near = np.flatnonzero(D[r] <= kth[r])
-            near = near[np.lexsort((near, D[r, near]))][:k]
-            out_i[q0 + r] = near
-            out_d[q0 + r] = D[r, near]
-    return out_i, out_d
-
-
 def search(X, k, Q=None, self_idx=None):
     """The query-block path: ``Q=`` as given, or a self-search with no memory for the
     symmetric screen's lists."""
@@ -77,30 +54,49 @@ def assert_same(got, ref):
     np.testing.assert_array_equal(got[1], ref[1])
 
 
-def clusters(rng, sizes, d, spread=1.0, scale=100.0):
-    centres = rng.normal(scale=scale, size=(len(sizes), d))
-    X = np.concatenate(
-        [c + spread * rng.normal(size=(s, d)) for c, s in zip(centres, sizes, strict=True)]
-    )
-    return X[rng.permutation(X.shape[0])]
+def _outlier(rng):
+    X = clusters(rng, [3000, 400], d=4)
+    X[123] = 1e8
+    return X
 
 
-def test_uniform_3d_self_search_skips_most_blocks(threads):
-    X = np.random.default_rng(0).uniform(size=(5000, 3))
-    got, stats = search(X, 5)
-    assert_same(got, reference(X, 5))
-    assert stats["skipped"] > 0.7 * stats["pairs"]
+# Self-searches: the rows, k, and the share of (query block, index block) pairs skipped.
+SELF_LAYOUTS = {
+    # most blocks of a 3-d cube are far from a given query block
+    "uniform 3-d": (lambda rng: rng.uniform(size=(5000, 3)), 5, (0.7, 1.0)),
+    # the 7-row cluster's rows must find each other through the blocks not skipped; every
+    # pair of blocks across clusters (a fifth of all) is skipped, the boxes inside the 5-d
+    # cluster overlap
+    "clusters of 4000, 600 and 7 rows": (
+        lambda rng: clusters(rng, [4000, 600, 7], d=5),
+        5,
+        (0.2, 1.0),
+    ),
+    # a row 1e8 away: its neighbours are the nearest of the rest, and neither its box nor its
+    # norm may loosen the other rows' bounds into skipping nothing
+    "one far outlier": (_outlier, 5, (0.05, 1.0)),
+    "one feature": (
+        lambda rng: np.r_[rng.normal(size=(3000, 1)), rng.normal(loc=40.0, size=(300, 1))],
+        4,
+        (0.8, 1.0),
+    ),
+    "float32 clusters": (
+        lambda rng: clusters(rng, [2500, 800, 40], d=6, spread=0.5, scale=20.0).astype(np.float32),
+        5,
+        (0.05, 1.0),
+    ),
+    # the boxes of 20-d Gaussian blocks all overlap: nothing to skip, still exact
+    "isotropic 20-d": (lambda rng: rng.normal(size=(2500, 20)), 5, (0.0, 0.0)),
+}
 
 
-def test_clusters_of_very_different_sizes(threads):
-    # the 7-row cluster's rows must find each other through the blocks not skipped, and the
-    # big cluster's rows never need the small ones: every block pair across clusters (a
-    # fifth of all) is skipped, the boxes inside the 5-d cluster overlap
-    rng = np.random.default_rng(1)
-    X = clusters(rng, [4000, 600, 7], d=5)
-    got, stats = search(X, 5)
-    assert_same(got, reference(X, 5))
-    assert stats["skipped"] > stats["pairs"] // 5
+@pytest.mark.parametrize("layout", list(SELF_LAYOUTS))
+def test_self_search_layouts(layout, threads):
+    make, k, (least, most) = SELF_LAYOUTS[layout]
+    X = make(np.random.default_rng(sorted(SELF_LAYOUTS).index(layout)))
+    got, stats = search(X, k)
+    assert_same(got, reference(X, k))
+    assert least <= stats["skipped"] / stats["pairs"] <= most
 
 
 @pytest.mark.parametrize("copies", [2, 9])
@@ -117,33 +113,12 @@ def test_exact_duplicates_and_ties(copies):
     assert_same(got, reference(X, 6, Q=Q))
 
 
-def test_one_far_outlier(threads):
-    # a row 1e8 away: its neighbours are the nearest of the rest, and neither its box nor
-    # its norm may loosen the other rows' bounds into skipping nothing
-    rng = np.random.default_rng(3)
-    X = clusters(rng, [3000, 400], d=4)
-    X[123] = 1e8
-    got, stats = search(X, 5)
-    assert_same(got, reference(X, 5))
-    assert stats["skipped"] > 0
-
-
-def test_one_feature():
-    rng = np.random.default_rng(4)
-    X = np.r_[rng.normal(size=(3000, 1)), rng.normal(loc=40.0, size=(300, 1))]
-    got, stats = search(X, 4)
-    assert_same(got, reference(X, 4))
-    assert stats["skipped"] > 0.8 * stats["pairs"]
-
-
-def test_float32_input(threads):
+def test_float32_queries(threads):
     rng = np.random.default_rng(5)
     X = clusters(rng, [2500, 800, 40], d=6, spread=0.5, scale=20.0).astype(np.float32)
-    got, stats = search(X, 5)
-    assert_same(got, reference(X, 5))
     Q = (X[:900] + rng.normal(scale=0.3, size=(900, 6))).astype(np.float32)
-    got_q, _ = search(X, 5, Q=Q)
-    assert_same(got_q, reference(X, 5, Q=Q))
+    got, stats = search(X, 5, Q=Q)
+    assert_same(got, reference(X, 5, Q=Q))
     assert stats["skipped"] > 0
 
 
@@ -187,13 +162,6 @@ def test_same_answer_as_the_unpruned_query_blocks(monkeypatch):
         assert_same(got_on, got_off)
         assert stats_on["skipped"] > 0 and stats_off["skipped"] == 0
     assert_same(on[0][0], reference(X, 6))
-
-
-def test_isotropic_20d_skips_nothing_and_stays_exact():
-    X = np.random.default_rng(9).normal(size=(2500, 20))
-    got, stats = search(X, 5)
-    assert_same(got, reference(X, 5))
-    assert stats["skipped"] == 0
 
 
 def test_default_blocks(monkeypatch):
