@@ -345,9 +345,9 @@ def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out
         starts = np.arange(0, n, B)
         lo = np.minimum.reduceat(Xc, starts, axis=0)
         hi = np.maximum.reduceat(Xc, starts, axis=0)
-        sizes = np.diff(np.r_[starts, n])[:, None]
-        centres = np.add.reduceat(Xc, starts, axis=0, dtype=np.float64) / sizes
         lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
+        # box centres, not means: a float64 reduceat would copy all of Xc in float64
+        centres = (lo64 + hi64) / 2.0
     else:
         lo = hi = np.zeros((1, d), dtype=np.float32)  # not read without pruning
         every = np.arange(nb, dtype=np.int64)
