@@ -34,6 +34,7 @@ import functools
 import numpy as np
 
 from .. import _threads
+from .._budget import release_memory
 from .._threads import map_tasks, run_rows
 from ..kernels.query import _permute_rows, _screen_queries
 from ..kernels.topk import (
@@ -330,6 +331,9 @@ def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out
         if order is None:
             order = _nested_order(Xc, B, QUERY_BLOCK) if own else _tree_order(Xc, B)
         _permute_rows(Xc, order)
+        # the partition's copies are freed but glibc keeps their pages, and the threads'
+        # blocks come on top (measured at 170k x 18: 47 MB peak instead of 35 without this)
+        release_memory()
         cnorm = cnorm[order]
         if own:
             Qo, qorder, sidx_o = Xc, order, np.arange(n, dtype=np.int64)
