@@ -229,9 +229,12 @@ def plan_search(n, d, k, memory=None):
     keep their own top-m lists in the symmetric screen, or None to search as query blocks.
 
     The symmetric screen computes each product once and prunes block pairs: with every
-    thread it was 1.5x (d=18) to 3.5x (d=4) faster than the query blocks on 2 cores at 100k
-    rows, so with half of the threads it is about as fast at d=18 and faster at low d; with
-    fewer than half, the query blocks (which also need less memory) are taken.
+    thread it was 1.5x (d=18) to 3.5x (d=4) faster than the unpruned query blocks on 2 cores
+    at 100k rows, so with half of the threads it is about as fast at d=18 and faster at low
+    d; with fewer than half, the query blocks (which also need less memory) are taken. The
+    query blocks now prune too (``benchmarks/results_query_prune.md``, CPU time on 2 cores):
+    the symmetric screen is 2.5x faster at 100k x 20 and 170k x 18, but no faster at
+    400k x 3, where half of the threads' lists may now lose to the query blocks.
 
     Examples
     --------
