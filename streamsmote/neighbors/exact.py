@@ -204,7 +204,8 @@ def search_bytes(n, d, k, workers=None):
     """Bytes :func:`kneighbors_exact` allocates for a self-search of ``n`` rows of ``d``
     columns: with ``workers`` threads' top-m lists (the symmetric screen), or, for None, as
     query blocks. Measured within 5% of the peak RSS increase (170k x 18: 107 MB predicted,
-    112 MB measured; as query blocks 32 MB)."""
+    112 MB measured); as pruned query blocks 32 MB predicted, 35 MB measured (400k x 3:
+    47 and 48 MB; ``benchmarks/results_query_prune.md``)."""
     m = k + MARGIN
     fixed = n * d * 4 + n * k * 16  # float32 centred copy; outputs (indices, distances)
     threads = _threads.n_threads()
