@@ -119,8 +119,10 @@ def main(argv=None):
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(start))}; total "
         f"{time.time() - start:.0f} s. One fresh child per shape; `distributed.LocalCluster` "
         "of single-core workers (`threads_per_worker=1`, `NUMBA_NUM_THREADS=1`) on this 2-core "
-        "machine. The cell tasks search each cell's rows against its candidate cells; where "
-        "nothing can be pruned (isotropic 20-d data) a task searches every row without the "
+        "machine. The cell tasks search each cell's rows against their own cell (a "
+        "self-search), then against the index blocks of its candidate cells that the bounds "
+        "do not rule out; where nothing can be pruned (isotropic 20-d data) a task searches "
+        "every row without the "
         "symmetric trick of the local self-search, so one worker does about twice the local "
         "work: the cluster pays off from 3 workers on and scales with their number.",
         "",

@@ -87,6 +87,11 @@ def main(argv=None):
             "results_dask_graph.md",
             "the exact graph as cell tasks on a Dask LocalCluster, bench_dask_graph.py",
         ),
+        (
+            "results_query_prune.md",
+            "the pruned query-block exact search (cell tasks, memory-limited self-search) "
+            "against the unpruned one, bench_query_prune.py",
+        ),
     ):
         if os.path.exists(os.path.join(HERE, other)) and not args.quick:
             parts += ["", f"_See also `benchmarks/{other}` ({what})._"]

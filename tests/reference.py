@@ -64,6 +64,41 @@ def knn(X, k, Q=None, self_idx=None):
     return out_i, out_d
 
 
+def knn_chunked(X, k, Q=None, self_idx=None, chunk=400):
+    """:func:`knn` a chunk of queries at a time (its distance matrix is ``chunk x n``), with
+    the same arithmetic and order; only the rows at most as far as the k-th smallest distance
+    (ties included) are sorted. Every query needs at least k rows besides itself."""
+    if Q is None:
+        Q, self_idx = X, np.arange(X.shape[0])
+    elif self_idx is None:
+        self_idx = np.full(Q.shape[0], -1)
+    nq = Q.shape[0]
+    out_i = np.empty((nq, k), dtype=np.int64)
+    out_d = np.empty((nq, k))
+    for q0 in range(0, nq, chunk):
+        q1 = min(q0 + chunk, nq)
+        D = sq_distances(Q[q0:q1], X)
+        own = self_idx[q0:q1]
+        D[np.flatnonzero(own >= 0), own[own >= 0]] = np.inf  # self, sorted last
+        kth = np.partition(D, k - 1, axis=1)[:, k - 1]
+        for r in range(q1 - q0):
+            near = np.flatnonzero(D[r] <= kth[r])
+            near = near[np.lexsort((near, D[r, near]))][:k]
+            out_i[q0 + r] = near
+            out_d[q0 + r] = D[r, near]
+    return out_i, out_d
+
+
+def clusters(rng, sizes, d, spread=1.0, scale=100.0):
+    """Gaussian clusters of ``sizes`` rows (centres ``scale`` apart, radius ``spread``), rows
+    shuffled: the layouts that make the exact search's bounding boxes prune."""
+    centres = rng.normal(scale=scale, size=(len(sizes), d))
+    X = np.concatenate(
+        [c + spread * rng.normal(size=(s, d)) for c, s in zip(centres, sizes, strict=True)]
+    )
+    return X[rng.permutation(X.shape[0])]
+
+
 def class_knn(X, y, k):
     """``{class: set of global rows among the k nearest same-class rows}`` for every row."""
     out = {}

@@ -50,3 +50,17 @@ def test_cells_cover_every_row_once_with_their_boxes():
     np.testing.assert_array_equal(np.sort(rows), np.arange(1001))
     for c, b in zip(cells, boxes, strict=True):
         assert (X[c] >= b[0]).all() and (X[c] <= b[1]).all()
+
+
+def test_overlapping_cells_seed_with_the_cell_itself(monkeypatch):
+    # 1-d rows in two interleaved, overlapping cells of equal size: the other cell (lower
+    # number, gap 0) must not replace the cell itself in step 1, whose self-search needs it
+    from streamsmote.neighbors import cells as cells_mod
+
+    X = np.random.default_rng(2).normal(size=(400, 1))
+    cells = [np.arange(0, 400, 2), np.arange(1, 400, 2)]
+    boxes = np.stack([[X[c].min(axis=0), X[c].max(axis=0)] for c in cells])
+    monkeypatch.setattr(cells_mod, "plan_cells", lambda X, cell_rows: (cells, boxes))
+    np.testing.assert_array_equal(kneighbors_cells(X, 4), kneighbors_exact(X, 4)[0])
+    rows, idx, _ = cells_mod.cell_task(X, cells, boxes, 1, 4)
+    np.testing.assert_array_equal(idx, kneighbors_exact(X, 4)[0][rows])

@@ -11,7 +11,8 @@ distances, in order.
 
 import numpy as np
 import pytest
-from reference import knn, sq_distances
+from reference import clusters, knn
+from reference import knn_chunked as reference
 
 from streamsmote.neighbors import exact, kneighbors_exact
 
@@ -31,27 +32,6 @@ def threads(request, monkeypatch):
     return request.param
 
 
-def reference(X, k, chunk=500):
-    """``reference.knn`` for every row, a chunk of queries at a time (its distance matrix is
-    n x chunk), with the same arithmetic (``reference.sq_distances``) and the same order:
-    by distance, ties by the smaller index, self excluded. Only the rows at most as far as
-    the k-th smallest distance (ties included) are sorted."""
-    n = X.shape[0]
-    out_i = np.empty((n, k), dtype=np.int64)
-    out_d = np.empty((n, k))
-    for q0 in range(0, n, chunk):
-        q1 = min(q0 + chunk, n)
-        D = sq_distances(X[q0:q1], X)
-        D[np.arange(q1 - q0), np.arange(q0, q1)] = np.inf  # self, sorted last
-        kth = np.partition(D, k - 1, axis=1)[:, k - 1]
-        for r in range(q1 - q0):
-            near = np.flatnonzero(D[r] <= kth[r])
-            near = near[np.lexsort((near, D[r, near]))][:k]
-            out_i[q0 + r] = near
-            out_d[q0 + r] = D[r, near]
-    return out_i, out_d
-
-
 def search(X, k):
     stats = {}
     got = kneighbors_exact(X, k, stats=stats)
@@ -61,14 +41,6 @@ def search(X, k):
 def assert_same(got, ref):
     assert np.array_equal(got[0], ref[0])
     assert np.array_equal(got[1], ref[1])
-
-
-def clusters(rng, sizes, d, spread=1.0, scale=100.0):
-    centres = rng.normal(scale=scale, size=(len(sizes), d))
-    X = np.concatenate(
-        [c + spread * rng.normal(size=(s, d)) for c, s in zip(centres, sizes, strict=True)]
-    )
-    return X[rng.permutation(X.shape[0])]
 
 
 def test_clusters_of_10_and_10000_rows():

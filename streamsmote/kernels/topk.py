@@ -77,14 +77,29 @@ def _brute_knn(X, Q, self_idx, out_d, out_i):
                 _push(s, j, td, ti)
 
 
+@numba.njit(boundscheck=False, **SERIAL)
+def _run_beats(g, cnorm, thr):
+    """Whether any score ``cnorm[j] - 2 g[j]`` of a run beats ``thr``: the test of
+    :func:`_screen_block`, or-reduced so that it vectorises. No ``fastmath``: a rewritten
+    comparison that missed a candidate the scalar test would take would void the proof of
+    :func:`_rerank`."""
+    hit = False
+    for j in range(g.shape[0]):
+        hit |= cnorm[j] - np.float32(2.0) * g[j] < thr
+    return hit
+
+
 @numba.njit(**SERIAL)
 def _screen_block(G, cnorm, c0, self_idx, td, ti):
     """Merge one block of float32 screening scores into each query's top-m.
 
     ``G[i, j]`` is the dot product of query ``i`` and candidate ``c0 + j`` (centred, float32);
     the score ``|c|^2 - 2 q.c`` orders candidates like the squared distance does, up to
-    float32 rounding that :func:`_rerank` bounds. Serial: the caller runs one query block per
-    thread, so that the block of ``G`` stays in that core's cache."""
+    float32 rounding that :func:`_rerank` bounds. Each run of :data:`RUN` scores of a row is
+    first checked at once (:func:`_run_beats`): once the thresholds are tight most runs hold
+    no candidate, and only the others are merged score by score (measured at d = 20: 0.4
+    instead of 0.6 ns a score). Serial: the caller runs one query block per thread, so that
+    the block of ``G`` stays in that core's cache."""
     bq, bc = G.shape
     m = td.shape[1]
     for i in range(bq):
@@ -92,11 +107,16 @@ def _screen_block(G, cnorm, c0, self_idx, td, ti):
         tii = ti[i]
         thr = tdi[m - 1]
         skip = self_idx[i] - c0
-        for j in range(bc):
-            v = cnorm[j] - np.float32(2.0) * G[i, j]
-            if v < thr and j != skip:
-                _push(v, c0 + j, tdi, tii)
-                thr = tdi[m - 1]
+        Gi = G[i]
+        for r0 in range(0, bc, RUN):
+            r1 = min(r0 + RUN, bc)
+            if not _run_beats(Gi[r0:r1], cnorm[r0:r1], thr):
+                continue
+            for j in range(r0, r1):
+                v = cnorm[j] - np.float32(2.0) * Gi[j]
+                if v < thr and j != skip:
+                    _push(v, c0 + j, tdi, tii)
+                    thr = tdi[m - 1]
 
 
 @numba.njit(**SERIAL)

@@ -5,10 +5,13 @@ order of :func:`~streamsmote.neighbors.exact._tree_order`); each cell is one tas
 only the class rows and the cells' bounding boxes:
 
 1. the cell's rows are searched against their own cell and its nearest cells (by the distance
-   between boxes), which gives every row an upper bound of its k-th distance;
+   between boxes), which gives every row an upper bound of its k-th distance (with one seed
+   cell, the default, this is a self-search of the cell: each product computed once);
 2. every cell whose box is within some row's bound from that row is a *candidate* (a row
    outside the candidates is provably farther from each query row than its bound); the rows
-   are searched again, exactly, against the rows of all candidate cells.
+   are searched again, exactly, against the rows of all candidate cells, by the pruned
+   query-block search, which takes the cells' own space-partition order for the index rows
+   and skips the blocks of them that its bounds rule out.
 
 Candidate rows keep their global order, so ties go to the smaller row number as in the local
 search, and the graph is the one :func:`~streamsmote.neighbors.exact.kneighbors_exact` builds
@@ -19,7 +22,7 @@ runs them: :func:`kneighbors_cells` takes a ``runner`` (by default one after the
 
 import numpy as np
 
-from .exact import _tree_order, kneighbors_exact
+from .exact import PRUNE_INDEX_BLOCK, _nested_order, kneighbors_exact
 
 # Cells of this many rows: big enough that a cell's own search runs at the kernel's speed,
 # small enough for a useful number of tasks (100k rows -> 13 cells).
@@ -32,17 +35,19 @@ _SLACK = 1e-9
 
 
 def plan_cells(X, cell_rows):
-    """The cells of ``X``: sorted row numbers of each, and their bounding boxes.
+    """The cells of ``X``: row numbers of each, and their bounding boxes.
 
     Returns
     -------
     cells : list of ndarray of int64
-        Row numbers of each cell, ascending.
+        Row numbers of each cell, in a space-partition order of their own (runs of
+        :data:`~streamsmote.neighbors.exact.PRUNE_INDEX_BLOCK` rows near each other), which
+        every task's search takes as the order of its index rows instead of computing one.
     boxes : ndarray of float64 (n_cells, 2, d)
         Lower and upper corner of each cell.
     """
-    order = _tree_order(np.ascontiguousarray(X), cell_rows)
-    cells = [np.sort(order[i : i + cell_rows]) for i in range(0, X.shape[0], cell_rows)]
+    order = _nested_order(np.ascontiguousarray(X), cell_rows, PRUNE_INDEX_BLOCK)
+    cells = [order[i : i + cell_rows] for i in range(0, X.shape[0], cell_rows)]
     boxes = np.empty((len(cells), 2, X.shape[1]))
     for j, rows in enumerate(cells):
         part = X[rows]
@@ -72,8 +77,10 @@ def cell_task(X, cells, boxes, j, k):
     """
     rows = cells[j]
     gaps = box_gaps(boxes, j)
+    # Step 1: seed cells, enough rows for k neighbours: the cell first (other cells whose
+    # boxes overlap it have a gap of 0 too), so that its rows are among the searched ones
     near = np.argsort(gaps, kind="stable")
-    # Step 1: seed cells (the cell first: gap 0), enough rows for k neighbours.
+    near = np.r_[j, near[near != j]]
     seed, size = [], 0
     for c in near:
         seed.append(c)
@@ -99,9 +106,19 @@ def _point_gaps(Q, box):
 
 
 def _search(X, cells, which, rows, k):
-    pool = np.sort(np.concatenate([cells[c] for c in which]))
-    local = np.searchsorted(pool, rows)
-    idx, dist = kneighbors_exact(X[pool], k, Q=X[rows], self_idx=local)
+    """The k nearest rows among the cells ``which`` of each row of ``rows``. The search runs
+    on the rows in ascending order, so that ties go to the smaller row number."""
+    members = np.concatenate([cells[c] for c in which])
+    perm = np.argsort(members, kind="stable")
+    pool = members[perm]
+    local = np.searchsorted(pool, rows)  # the cell is one of ``which``: its rows are in pool
+    if pool.shape[0] == rows.shape[0]:  # the cell alone: a self-search, each product once
+        idx, dist = kneighbors_exact(X[pool], k)
+        return pool[idx[local]], dist[local]
+    # the cells' own order (runs of rows near each other), in the pool's numbering
+    order = np.empty_like(perm)
+    order[perm] = np.arange(perm.shape[0])
+    idx, dist = kneighbors_exact(X[pool], k, Q=X[rows], self_idx=local, order=order)
     return pool[idx], dist
 
 

@@ -16,15 +16,17 @@ vectorised pre-check rejects most rows of scores without looking at them one by 
 pair whose bounding boxes prove that neither block holds a row closer than the other's
 current thresholds is skipped without a product (pruning: most pairs of clustered data, none
 of isotropic 20-d data; the answer is the same). Queries against another matrix (``Q=``) take
-whole query blocks per thread. Every thread runs single-threaded BLAS and the serial screening
-kernel; threads never share output rows.
+whole query blocks per thread: queries and index rows in the same kind of order, each query
+block meets the index blocks nearest first and skips those its bounds prove useless against
+its rows' current thresholds (:func:`_search_queries`). Every thread runs single-threaded BLAS
+and the serial screening kernel; threads never share output rows.
 
 Memory. The self-search keeps a top-``(k + MARGIN)`` list of every row per thread and one
 merged list (``(threads + 1) * n * (k + MARGIN) * 12`` bytes) besides float32 copies of the
 data; the query-block search only needs a few MB per thread. Given ``memory=`` (the share of
 ``memory_limit`` left for the search scratch), :func:`plan_search` keeps the self-search with
 as many threads' lists as fit, and otherwise searches the rows as query blocks (each dot
-product computed twice instead of once, no pruning: slower, same exact answer).
+product computed twice instead of once: slower where little is pruned, same exact answer).
 """
 
 import functools
@@ -32,13 +34,14 @@ import functools
 import numpy as np
 
 from .. import _threads
+from .._budget import release_memory
 from .._threads import map_tasks, run_rows
+from ..kernels.query import _permute_rows, _screen_queries
 from ..kernels.topk import (
     NO_INDEX,
     _brute_knn,
     _merge_top,
     _rerank,
-    _screen_block,
     _screen_pairs,
 )
 
@@ -56,10 +59,18 @@ SYMMETRIC = True
 TILE_ROWS = 64
 # Whether a self-search skips the block pairs that bounds prove useless (same answer).
 PRUNE = True
+# Query-block search: whether queries and index rows are put in the space-partition order and
+# index blocks that bounds prove useless are skipped (same answer); from how many queries on
+# when the caller gives no order (ordering the index rows costs about as much per row as
+# screening 1,800 queries against it, measured at d = 3 to 20: at most +22% where nothing is
+# pruned); and the index block.
+QUERY_PRUNE = True
+PRUNE_MIN_QUERIES = 8192
+PRUNE_INDEX_BLOCK = 1024
 _U32 = 2.0**-24
 
 
-def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
+def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None, order=None):
     """Exact k nearest rows of ``X`` for each row of ``Q``.
 
     Parameters
@@ -73,11 +84,23 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     self_idx : ndarray of int64 (nq,), optional
         For explicit ``Q``: the row of ``X`` each query is (excluded), or -1.
     stats : dict, optional
-        Filled by a blocked self-search with ``pairs`` (block pairs) and ``skipped`` (pairs
-        proved useless by their bounds and never multiplied); left empty otherwise.
+        Filled by a blocked search with ``pairs`` (block pairs: of rows for a self-search, of
+        query and index blocks otherwise) and ``skipped`` (pairs proved useless by their
+        bounds and never multiplied); left empty by the brute force.
     memory : int, optional
         Bytes the search may allocate besides ``X`` (scratch and outputs); by default
         unbounded. See :func:`plan_search`; the answer does not depend on it.
+    order : ndarray of int64 (n,), optional
+        A permutation of the rows of ``X`` in which runs of :data:`PRUNE_INDEX_BLOCK` rows lie
+        close together (as :func:`_tree_order` makes), used by the pruned query-block search
+        instead of computing its own: a caller that searches many query sets against subsets
+        of one partition (:mod:`~streamsmote.neighbors.cells`) orders the rows once. The
+        answer does not depend on it; a poor order only prunes less.
+
+    Raises
+    ------
+    ValueError
+        If ``order`` is not a permutation of ``range(len(X))``.
 
     Returns
     -------
@@ -95,10 +118,20 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     X = np.ascontiguousarray(X)
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
+    if order is not None:
+        order = np.asarray(order, dtype=np.int64)
+        n = X.shape[0]
+        inside = order.shape == (n,) and (n == 0 or (order.min() >= 0 and order.max() < n))
+        if not inside or not (np.bincount(order, minlength=n) == 1).all():
+            raise ValueError(
+                f"order= must be a permutation of the {n} rows of X (each of 0 .. {n - 1} "
+                "once); pass None to let the search compute its own."
+            )
     workers = None
     if Q is None and SYMMETRIC:
         workers = plan_search(X.shape[0], X.shape[1], k, memory)
     symmetric = workers is not None
+    own = Q is None
     if Q is None:
         Q = X
         self_idx = np.arange(X.shape[0], dtype=np.int64)
@@ -127,20 +160,6 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
     coef = 4.0 * (X.shape[1] + 4) * _U32
     ok = np.empty(nq, dtype=np.bool_)
 
-    def block(q0):
-        q1 = min(q0 + QUERY_BLOCK, nq)
-        Qc = (Q[q0:q1] - mu).astype(np.float32)
-        cand_s = np.full((q1 - q0, m), np.inf, dtype=np.float32)
-        cand_i = np.full((q1 - q0, m), NO_INDEX, dtype=np.int64)
-        sidx = self_idx[q0:q1]
-        for c0 in range(0, n, INDEX_BLOCK):
-            c1 = min(c0 + INDEX_BLOCK, n)
-            _screen_block(Qc @ Xc[c0:c1].T, cnorm[c0:c1], c0, sidx, cand_s, cand_i)
-        qn = np.einsum("ij,ij->i", Qc, Qc, dtype=np.float64)
-        err = coef * (np.sqrt(qn) + radius) ** 2
-        _rerank(X, Q[q0:q1], cand_i, cand_s, qn, err, out_d[q0:q1], out_i[q0:q1], ok[q0:q1])
-        _prove_again(qn, cand_s[:, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1])
-
     with _single_threaded_blas():
         if symmetric:
             cand_s, cand_i = _screen_symmetric(Xc, cnorm, m, stats, workers)
@@ -164,7 +183,12 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None):
                     qn, cand_s[q0:q1, m - 1], out_d[q0:q1, k - 1], coef, radius, ok[q0:q1]
                 )
 
-        map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
+            map_tasks(block, list(range(0, nq, QUERY_BLOCK)))
+        else:
+            proof = (radius, coef)
+            _search_queries(
+                X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out_i, ok, stats
+            )
 
     bad = np.flatnonzero(~ok)
     if bad.size:
@@ -180,13 +204,17 @@ def search_bytes(n, d, k, workers=None):
     """Bytes :func:`kneighbors_exact` allocates for a self-search of ``n`` rows of ``d``
     columns: with ``workers`` threads' top-m lists (the symmetric screen), or, for None, as
     query blocks. Measured within 5% of the peak RSS increase (170k x 18: 107 MB predicted,
-    112 MB measured; as query blocks 32 MB)."""
+    112 MB measured); as pruned query blocks 32 MB predicted, 35 MB measured (400k x 3:
+    47 and 48 MB; ``benchmarks/results_query_prune.md``)."""
     m = k + MARGIN
     fixed = n * d * 4 + n * k * 16  # float32 centred copy; outputs (indices, distances)
     threads = _threads.n_threads()
     if workers is None:
-        # per thread: a query block's lists and one block of float32 products
-        return fixed + threads * QUERY_BLOCK * (m * 12 + INDEX_BLOCK * 4 + 8 * d)
+        # the space-partition order, each row's place in it and the reordered norms; per
+        # thread a query block's lists, its products with one index block, its float64 rows
+        # and its outputs
+        block = max(INDEX_BLOCK, PRUNE_INDEX_BLOCK) * 4 + m * 12 + k * 16 + 8 * d
+        return fixed + n * 20 + threads * QUERY_BLOCK * block
     lists = n * m * 12
     # the screen holds the tree-ordered copy and its packed transpose, the block pairs (int64
     # pairs) and boxes; the merge the merged lists; both hold the per-thread lists and every
@@ -202,9 +230,12 @@ def plan_search(n, d, k, memory=None):
     keep their own top-m lists in the symmetric screen, or None to search as query blocks.
 
     The symmetric screen computes each product once and prunes block pairs: with every
-    thread it was 1.5x (d=18) to 3.5x (d=4) faster than the query blocks on 2 cores at 100k
-    rows, so with half of the threads it is about as fast at d=18 and faster at low d; with
-    fewer than half, the query blocks (which also need less memory) are taken.
+    thread it was 1.5x (d=18) to 3.5x (d=4) faster than the unpruned query blocks on 2 cores
+    at 100k rows, so with half of the threads it is about as fast at d=18 and faster at low
+    d; with fewer than half, the query blocks (which also need less memory) are taken. The
+    query blocks now prune too (``benchmarks/results_query_prune.md``, CPU time on 2 cores):
+    the symmetric screen is 2.5x faster at 100k x 20 and 170k x 18, but no faster at
+    400k x 3, where half of the threads' lists may now lose to the query blocks.
 
     Examples
     --------
@@ -275,6 +306,115 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     cand_i = np.empty((n, m), dtype=np.int64)
     run_rows(lambda lo, hi: _merge_top(tds, tis, order, lo, hi, cand_s, cand_i), n, min_rows=4096)
     return cand_s, cand_i
+
+
+def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out_i, ok, stats):
+    """Screening and re-ranking of whole query blocks (``QUERY_BLOCK`` rows) against blocks of
+    index rows, one query block per thread; fills ``out_d``/``out_i``/``ok`` like the
+    symmetric path.
+
+    With :data:`QUERY_PRUNE`, from :data:`PRUNE_MIN_QUERIES` queries on or with a given
+    ``order``, the index rows ``Xc`` (float32, centred; reordered in place, the caller's copy
+    is spent) and the queries are put in :func:`_tree_order`, each query block meets the
+    index blocks of :data:`PRUNE_INDEX_BLOCK` rows nearest first (by the distance between
+    their boxes, then between their centres), so that its thresholds tighten early, and
+    skips those its bounds prove useless (:func:`~streamsmote.kernels.query._screen_queries`).
+    For a self-search (``own``) the queries are the index rows, in an order whose runs of
+    ``QUERY_BLOCK`` rows lie inside runs of ``PRUNE_INDEX_BLOCK`` (:func:`_nested_order`). A
+    given ``order`` of the index rows replaces theirs (the queries of a self-search then
+    follow it too). With fewer queries and no ``order``, ordering every index row could cost
+    more than it saves: the rows stay in their order and nothing is skipped. Candidates are
+    mapped back to the caller's row numbers before the float64 re-rank, so ties go to the
+    smaller row number as everywhere."""
+    n, d = Xc.shape
+    nq, k = out_d.shape
+    m = k + MARGIN
+    radius, coef = proof
+    ordered = QUERY_PRUNE and (nq >= PRUNE_MIN_QUERIES or order is not None)
+    B = PRUNE_INDEX_BLOCK if ordered else INDEX_BLOCK
+    nb = -(-n // B)
+    if ordered:
+        if order is None:
+            order = _nested_order(Xc, B, QUERY_BLOCK) if own else _tree_order(Xc, B)
+        _permute_rows(Xc, order)
+        # the partition's copies are freed but glibc keeps their pages, and the threads'
+        # blocks come on top (measured at 170k x 18: 47 MB peak instead of 35 without this)
+        release_memory()
+        cnorm = cnorm[order]
+        if own:
+            Qo, qorder, sidx_o = Xc, order, np.arange(n, dtype=np.int64)
+        else:
+            Qo = (Q - mu).astype(np.float32)
+            qorder = _tree_order(Qo, QUERY_BLOCK)
+            _permute_rows(Qo, qorder)
+            rank = np.empty(n, dtype=np.int64)
+            rank[order] = np.arange(n)
+            s = self_idx[qorder]
+            sidx_o = np.where(s >= 0, rank[np.maximum(s, 0)], -1)
+            rank = None
+        starts = np.arange(0, n, B)
+        lo = np.minimum.reduceat(Xc, starts, axis=0)
+        hi = np.maximum.reduceat(Xc, starts, axis=0)
+        lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
+        # box centres, not means: a float64 reduceat would copy all of Xc in float64
+        centres = (lo64 + hi64) / 2.0
+    else:
+        lo = hi = np.zeros((1, d), dtype=np.float32)  # not read without pruning
+        every = np.arange(nb, dtype=np.int64)
+        no_gaps = np.zeros(nb)
+
+    def block(q0):
+        q1 = min(q0 + QUERY_BLOCK, nq)
+        if ordered:
+            Qc, rows, sidx = Qo[q0:q1], qorder[q0:q1], sidx_o[q0:q1]
+            # squared distances from this block's box to every index block's box, then from
+            # its centre to theirs: the nearest blocks first, ties by the nearest centres
+            qlo = Qc.min(axis=0).astype(np.float64)
+            qhi = Qc.max(axis=0).astype(np.float64)
+            gap = np.maximum(np.maximum(lo64 - qhi, qlo - hi64), 0.0)
+            gap = np.einsum("ij,ij->i", gap, gap)
+            off = centres - Qc.mean(axis=0, dtype=np.float64)
+            visit = np.lexsort((np.einsum("ij,ij->i", off, off), gap))
+            gaps = gap[visit]
+        else:
+            Qc = (Q[q0:q1] - mu).astype(np.float32)
+            rows, sidx, visit, gaps = slice(q0, q1), self_idx[q0:q1], every, no_gaps
+        cand_s = np.full((q1 - q0, m), np.inf, dtype=np.float32)
+        cand_i = np.full((q1 - q0, m), NO_INDEX, dtype=np.int64)
+        qn32 = np.einsum("ij,ij->i", Qc, Qc)
+        work = np.empty(QUERY_BLOCK * B, dtype=np.float32)
+        skipped = _screen_queries(
+            Qc, qn32, sidx, Xc, cnorm, lo, hi, visit, gaps, B, ordered, cand_s, cand_i, work
+        )
+        if ordered:
+            found = cand_i != NO_INDEX
+            cand_i[found] = order[cand_i[found]]
+        qn = np.einsum("ij,ij->i", Qc, Qc, dtype=np.float64)
+        err = coef * (np.sqrt(qn) + radius) ** 2
+        od = np.empty((q1 - q0, k), dtype=np.float64)
+        oi = np.empty((q1 - q0, k), dtype=np.int64)
+        okb = np.empty(q1 - q0, dtype=np.bool_)
+        _rerank(X, Q[rows], cand_i, cand_s, qn, err, od, oi, okb)
+        _prove_again(qn, cand_s[:, m - 1], od[:, k - 1], coef, radius, okb)
+        out_d[rows], out_i[rows], ok[rows] = od, oi, okb
+        return skipped
+
+    blocks = list(range(0, nq, QUERY_BLOCK))
+    skipped = sum(map_tasks(block, blocks))
+    if stats is not None:
+        stats.update(pairs=len(blocks) * nb, skipped=int(skipped))
+
+
+def _nested_order(X, outer, inner):
+    """:func:`_tree_order` with leaves of ``outer`` rows, each leaf put in its own tree order
+    with leaves of ``inner`` rows: runs of ``inner`` rows are cells inside the cells of
+    ``outer`` rows (a self-search's query blocks inside its index blocks)."""
+    order = _tree_order(X, outer)
+    if inner < outer:
+        for a in range(0, X.shape[0], outer):
+            run = order[a : a + outer]
+            order[a : a + outer] = run[_tree_order(X[run], inner)]
+    return order
 
 
 def _prove_again(qn, last, kth, coef, radius, ok):
