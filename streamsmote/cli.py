@@ -1257,8 +1257,8 @@ def cmd_demo(args):
     except ImportError:
         ext = "csv"
         print(
-            "pyarrow is not installed, so the demo goes through CSV written by pandas, several "
-            'times slower than Parquet; for the fast path: pip install "streamsmote[parquet]"'
+            "pyarrow is not installed, so the demo goes through CSV files, slower to read and "
+            'larger than Parquet; for the fast path: pip install "streamsmote[parquet]"'
         )
     os.makedirs(args.out, exist_ok=True)
     data = os.path.join(args.out, f"imbalanced.{ext}")
