@@ -81,10 +81,6 @@ _U10 = np.uint64(10)
 _U32 = np.uint64(32)
 _U64 = np.uint64(64)
 _LOW32 = np.uint64(0xFFFFFFFF)
-_F64_MANTISSA = np.uint64((1 << 52) - 1)
-_F32_MANTISSA = np.uint64((1 << 23) - 1)
-_F64_ABS = np.uint64((1 << 63) - 1)
-_F32_ABS = np.uint64((1 << 31) - 1)
 _U100 = np.uint64(100)
 _U1E4 = np.uint64(10_000)
 _U1E8 = np.uint64(100_000_000)
@@ -395,53 +391,45 @@ def _write_zero_or_inf(out, pos, negative, inf):
 
 
 @numba.njit(inline="always", **SERIAL)
-def _write_f64(out, pos, bits, lo, hi):
-    """The shortest round-trip text of the float64 of bit pattern ``bits`` (uint64) at
-    ``out[pos:]``; return the next position. Positional when ``lo <= |bits| < hi`` (the bit
-    patterns of the bounds: IEEE floats of one sign order as their bits do) and for zero,
-    scientific otherwise; ``inf``, ``-inf``; nothing for NaN (an empty CSV field)."""
-    negative = (bits >> np.uint64(63)) != _U0
-    e = np.int64((bits >> np.uint64(52)) & np.uint64(0x7FF))
-    m = bits & _F64_MANTISSA
-    if e == 0x7FF:
+def _write_ieee(out, pos, bits, lo, hi, mbits, ebits, bias):
+    """The shortest round-trip text of the IEEE float of bit pattern ``bits`` (uint64; a
+    float32's widened) with ``mbits`` mantissa bits, ``ebits`` exponent bits and exponent
+    ``bias``, at ``out[pos:]``; return the next position. Positional when ``lo <= |bits| <
+    hi`` (the bit patterns of the bounds: IEEE floats of one sign order as their bits do) and
+    for zero, scientific otherwise; ``inf``, ``-inf``; nothing for NaN (an empty CSV
+    field)."""
+    sign = np.uint64(mbits + ebits)
+    negative = (bits >> sign) != _U0
+    top = (1 << ebits) - 1
+    e = np.int64((bits >> np.uint64(mbits)) & np.uint64(top))
+    m = bits & ((_U1 << np.uint64(mbits)) - _U1)
+    if e == top:
         return pos if m != _U0 else _write_zero_or_inf(out, pos, negative, True)
     if e == 0:
         if m == _U0:
             return _write_zero_or_inf(out, pos, negative, False)
         m2 = m
-        e2 = 1 - 1023 - 52 - 2
+        e2 = 1 - bias - mbits - 2
     else:
-        m2 = m | (_U1 << np.uint64(52))
-        e2 = e - 1023 - 52 - 2
+        m2 = m | (_U1 << np.uint64(mbits))
+        e2 = e - bias - mbits - 2
     mm_shift = 1 if (m != _U0 or e <= 1) else 0
     digits, exponent = _shortest(m2, e2, mm_shift)
-    a = bits & _F64_ABS
+    a = bits & ((_U1 << sign) - _U1)
     return _layout(out, pos, negative, digits, exponent, lo <= a and a < hi)
 
 
 @numba.njit(inline="always", **SERIAL)
+def _write_f64(out, pos, bits, lo, hi):
+    """:func:`_write_ieee` of a float64's bit pattern (uint64)."""
+    return _write_ieee(out, pos, bits, lo, hi, 52, 11, 1023)
+
+
+@numba.njit(inline="always", **SERIAL)
 def _write_f32(out, pos, bits32, lo, hi):
-    """As :func:`_write_f64` for the float32 of bit pattern ``bits32`` (uint32; ``lo``,
-    ``hi`` are float32 bit patterns too): the shortest digits that read back as it in
-    float32."""
-    bits = np.uint64(bits32)
-    negative = (bits >> np.uint64(31)) != _U0
-    e = np.int64((bits >> np.uint64(23)) & np.uint64(0xFF))
-    m = bits & _F32_MANTISSA
-    if e == 0xFF:
-        return pos if m != _U0 else _write_zero_or_inf(out, pos, negative, True)
-    if e == 0:
-        if m == _U0:
-            return _write_zero_or_inf(out, pos, negative, False)
-        m2 = m
-        e2 = 1 - 127 - 23 - 2
-    else:
-        m2 = m | (_U1 << np.uint64(23))
-        e2 = e - 127 - 23 - 2
-    mm_shift = 1 if (m != _U0 or e <= 1) else 0
-    digits, exponent = _shortest(m2, e2, mm_shift)
-    a = bits & _F32_ABS
-    return _layout(out, pos, negative, digits, exponent, lo <= a and a < hi)
+    """:func:`_write_ieee` of a float32's bit pattern (uint32; ``lo``, ``hi`` float32 bit
+    patterns too): the shortest digits that read back as it in float32."""
+    return _write_ieee(out, pos, np.uint64(bits32), lo, hi, 23, 8, 127)
 
 
 @numba.njit(inline="always", **SERIAL)
