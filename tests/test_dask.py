@@ -14,17 +14,6 @@ from streamsmote.dask import resample  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
-
-
-@pytest.fixture(scope="module")
 def frame():
     rng = np.random.default_rng(0)
     n = 3000

@@ -19,17 +19,6 @@ PROV = ["parent_row", "neighbor_row", "gap"]
 
 
 @pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
-
-
-@pytest.fixture(scope="module")
 def frame():
     rng = np.random.default_rng(5)
     n = 2000
