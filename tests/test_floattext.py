@@ -21,21 +21,24 @@ F32_BOUNDS = (
 )
 
 
-def texts64(x):
-    """The kernel's texts of float64 ``x``: (all bytes back to back, end of each)."""
-    bits = np.ascontiguousarray(x, dtype=np.float64).view(np.uint64)
+def texts(x, dtype=np.float64):
+    """The kernel's texts of ``x`` as ``dtype`` (float64 or float32): (all bytes back to
+    back, end of each)."""
+    wide = np.dtype(dtype) == np.float64
+    bits = np.ascontiguousarray(x, dtype=dtype).view(np.uint64 if wide else np.uint32)
     out = np.empty(len(bits) * csvtext.FIELD_WIDTH, dtype=np.uint8)
     ends = np.empty(len(bits), dtype=np.int64)
-    size = csvtext._float64_texts(bits, csvtext._F64_LO, csvtext._F64_HI, out, ends)
+    bounds = (csvtext._F64_LO, csvtext._F64_HI) if wide else F32_BOUNDS
+    size = csvtext._float_texts(bits, *bounds, out, ends)
     return out[:size].tobytes(), ends
+
+
+def texts64(x):
+    return texts(x, np.float64)
 
 
 def texts32(x):
-    bits = np.ascontiguousarray(x, dtype=np.float32).view(np.uint32)
-    out = np.empty(len(bits) * csvtext.FIELD_WIDTH, dtype=np.uint8)
-    ends = np.empty(len(bits), dtype=np.int64)
-    size = csvtext._float32_texts(bits, *F32_BOUNDS, out, ends)
-    return out[:size].tobytes(), ends
+    return texts(x, np.float32)
 
 
 def split(data, ends):

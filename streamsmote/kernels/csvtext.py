@@ -457,23 +457,16 @@ def _write_bool(out, pos, b):
 
 
 @numba.njit(**SERIAL)
-def _float64_texts(bits, lo, hi, out, ends):
-    """The texts of the float64 bit patterns ``bits`` back to back in ``out``
-    (``FIELD_WIDTH`` bytes per value suffice); ``ends[i]`` is where the text of ``bits[i]``
-    ends (NaN has an empty text)."""
+def _float_texts(bits, lo, hi, out, ends):
+    """The texts of the float64 (uint64) or float32 (uint32) bit patterns ``bits`` back to
+    back in ``out`` (``FIELD_WIDTH`` bytes per value suffice); ``ends[i]`` is where the text
+    of ``bits[i]`` ends (NaN has an empty text)."""
     pos = 0
     for i in range(bits.shape[0]):
-        pos = _write_f64(out, pos, bits[i], lo, hi)
-        ends[i] = pos
-    return pos
-
-
-@numba.njit(**SERIAL)
-def _float32_texts(bits, lo, hi, out, ends):
-    """As :func:`_float64_texts` for float32 bit patterns (uint32)."""
-    pos = 0
-    for i in range(bits.shape[0]):
-        pos = _write_f32(out, pos, bits[i], lo, hi)
+        if bits.itemsize == 8:
+            pos = _write_f64(out, pos, bits[i], lo, hi)
+        else:
+            pos = _write_f32(out, pos, bits[i], lo, hi)
         ends[i] = pos
     return pos
 
