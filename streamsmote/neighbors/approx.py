@@ -484,10 +484,7 @@ def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
             if rnew[v, e]:
                 s = _dist32(Xc, v, u)
                 if s <= tv:
-                    op[cnt] = v
-                    oq[cnt] = u
-                    osc[cnt] = s
-                    cnt += 1
+                    cnt = _offer(op, oq, osc, cnt, v, u, s)
         # new x everything: new-new pairs once (from the first of the two), old-old never
         for a in range(c):
             if not isnew[a]:
@@ -500,16 +497,19 @@ def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
                 pb = ids[b]
                 s = _dist32(Xc, pa, pb)
                 if s <= ta:
-                    op[cnt] = pa
-                    oq[cnt] = pb
-                    osc[cnt] = s
-                    cnt += 1
+                    cnt = _offer(op, oq, osc, cnt, pa, pb, s)
                 if s <= thr[pb]:
-                    op[cnt] = pb
-                    oq[cnt] = pa
-                    osc[cnt] = s
-                    cnt += 1
+                    cnt = _offer(op, oq, osc, cnt, pb, pa, s)
     return op, oq, osc, cnt
+
+
+@numba.njit(inline="always", **SERIAL)
+def _offer(op, oq, osc, cnt, p, q, s):
+    """Record the offer of ``q`` (at score ``s``) to row ``p`` in slot ``cnt``; the next slot."""
+    op[cnt] = p
+    oq[cnt] = q
+    osc[cnt] = s
+    return cnt + 1
 
 
 @numba.njit(**SERIAL)
