@@ -192,8 +192,8 @@ def test_local_join_and_reverse_lists_match_a_reference():
     thr = np.ascontiguousarray(gs[:, m - 1])
     fi, fnew = gi.copy(), gnew.copy()
     gnew[:] = False
-    offers = approx._join(X, fi, fnew, ri, rnew, thr, 0, n)
-    approx._apply(*offers, gs, gi, gnew, thr, 0, 1)
+    op, oq, osc, cnt = approx._join(X, fi, fnew, ri, rnew, thr, 0, n)
+    approx._apply(op, oq, osc, 0, cnt, gs, gi, gnew, thr)
     for p in range(n):
         assert gi[p].tolist() == [q for _, q in expected[p]]
         np.testing.assert_allclose(gs[p], [s for s, _ in expected[p]], rtol=1e-6)

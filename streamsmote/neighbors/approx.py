@@ -36,15 +36,16 @@ import numpy as np
 from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import map_tasks, run_rows
-from ..kernels.topk import NO_INDEX, _rerank_candidates, _screen_pair
-from .exact import (
-    PAIR_BLOCK,
-    _block_pairs,
-    _openblas_wide_call,
-    _packed_blocks,
-    _single_threaded_blas,
-    kneighbors_exact,
+from ..kernels.topk import (
+    NO_INDEX,
+    SAMPLE_KEEP,
+    SAMPLE_STEP,
+    _any_hit,
+    _mark_hits,
+    _rerank_candidates,
+    _screen_diagonal,
 )
+from .exact import _openblas_wide_call, _single_threaded_blas, kneighbors_exact
 
 # Measured at 20-d, isotropic Gaussian rows, k = 5, on a loaded 2-core machine (CPU time of
 # one build): 250k rows, 8 trees of 2048-row leaves: recall@5 0.973 in 17.4 s; 12 trees of
@@ -59,6 +60,10 @@ LEAF = 1024
 MARGIN = 25
 # Reverse neighbours (the nearest ones) each row joins per round: 10 gave 0.927 at 250k.
 MAX_REVERSE = 20
+# Rows of a leaf multiplied and screened at once (their products stay in cache), and leaves
+# per thread task.
+LEAF_TILE = 64
+LEAF_RUN = 16
 MAX_ROUNDS = 8
 # Rows joined between two applications of the offers: bounds the offers held at once (at
 # 16384, peak RSS 1.2 GB at 1M isotropic rows; at 250k, 4096 took as much CPU time).
@@ -132,16 +137,19 @@ def kneighbors_approx(X, k, random_state=None):
     cn = cn[perm]
     with _single_threaded_blas():
         _openblas_wide_call(X.shape[1])
-        # Trees one after the other (their leaves overlap); leaves of one tree in parallel.
+        # Trees one after the other (their leaves overlap); runs of leaves of one tree in
+        # parallel (a leaf's rows are in no other leaf of its tree).
         for t in range(N_TREES):
             order, starts = trees[t]
             order = np.arange(n) if t == 0 else inv[order]
             trees[t] = None
+            n_leaves = starts.size - 1
+            runs = np.linspace(0, n_leaves, -(-n_leaves // LEAF_RUN) + 1).astype(np.int64)
             map_tasks(
-                lambda b, order=order, starts=starts: _search_leaf(
-                    Xc, cn, order[starts[b] : starts[b + 1]], gs, gi, gnew
+                lambda r, o=order, s=starts, f=t == 0, b=runs: _search_leaves(
+                    Xc, cn, o, s, b[r], b[r + 1], f, gs, gi, gnew
                 ),
-                list(range(starts.size - 1)),
+                list(range(runs.size - 1)),
             )
     order = starts = inv = None
     _refine_rounds(Xc, gs, gi, gnew)
@@ -168,33 +176,6 @@ def kneighbors_approx(X, k, random_state=None):
     return out_i, out_d
 
 
-def _search_leaf(Xc, cn, rows, gs, gi, gnew):
-    """Exact top-m screening among the rows of one leaf, merged into their lists.
-
-    A leaf's rows belong to no other leaf of the same tree, so leaves run in parallel. Each
-    row's screening threshold starts at its list's m-th score: a pair that cannot enter the
-    list is not pushed."""
-    size = rows.size
-    m = gs.shape[1]
-    B = PAIR_BLOCK
-    Xl = Xc[rows]
-    cl = cn[rows]
-    packed = _packed_blocks(Xl, B)
-    td = np.full((size, m), np.inf, dtype=np.float32)
-    ti = np.full((size, m), NO_INDEX, dtype=np.int64)
-    # the screen's scores are squared distances minus |x_i|^2
-    thr = gs[rows, m - 1] - cl
-    buf = np.empty(B * B, dtype=np.float32)
-    for bi, bj in _block_pairs(packed.shape[0]):
-        i, j = bi * B, bj * B
-        i1, j1 = min(i + B, size), min(j + B, size)
-        S = buf[: (i1 - i) * (j1 - j)].reshape(i1 - i, j1 - j)
-        np.matmul(Xl[i:i1], packed[bj, :, : j1 - j], out=S)
-        _screen_pair(S, cl[i:i1], cl[j:j1], i, j, bi == bj, td, ti, thr)
-    td += cl[:, None]  # scores back to squared distances
-    _merge_leaf(rows, td, ti, gs, gi, gnew)
-
-
 def _refine_rounds(Xc, gs, gi, gnew):
     """Rounds of the local join until few entries change; updates the lists in place.
 
@@ -208,32 +189,32 @@ def _refine_rounds(Xc, gs, gi, gnew):
     thr = np.ascontiguousarray(gs[:, m - 1])
     ri = np.empty((n, MAX_REVERSE), dtype=np.int32)
     rnew = np.empty((n, MAX_REVERSE), dtype=np.bool_)
+    parts = _threads.n_threads()
     for _ in range(MAX_ROUNDS):
-        start = np.empty(n + 1, dtype=np.int64)
-        n_edges = np.count_nonzero(gi != _EMPTY)
-        edge = np.empty(n_edges, dtype=np.int32)  # row numbers: n < 2**31
-        edge_d = np.empty(n_edges, dtype=np.float32)
-        _reverse_edges(gs, gi, gnew, start, edge, edge_d)
+        start, edge, edge_d = _grouped_edges(gs, gi, gnew, parts)
         run_rows(
             lambda lo, hi, a=(start, edge, edge_d, ri, rnew): _reverse(*a, lo, hi),
             n,
             min_rows=4096,
         )
         start = edge = edge_d = None
-        parts = _threads.n_threads()
         fi = gi.copy()
         fnew = gnew.copy()
         gnew[:] = False
         for b0 in range(0, n, JOIN_BLOCK):
             b1 = min(n, b0 + JOIN_BLOCK)
             bounds = [b0 + (b1 - b0) * t // parts for t in range(parts + 1)]
+            # each part's offers grouped by the thread that owns their row, so that an
+            # applier reads only its own
             offers = map_tasks(
-                lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _join(*f, b[t], b[t + 1]),
+                lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _by_owner(
+                    *_join(*f, b[t], b[t + 1]), parts
+                ),
                 list(range(parts)),
             )
             map_tasks(
-                lambda t, o=offers, g=(gs, gi, gnew, thr), p=parts: [
-                    _apply(*x, *g, t, p) for x in o
+                lambda t, o=offers, g=(gs, gi, gnew, thr): [
+                    _apply(op, oq, osc, at[t], at[t + 1], *g) for op, oq, osc, at in o
                 ],
                 list(range(parts)),
             )
@@ -241,6 +222,28 @@ def _refine_rounds(Xc, gs, gi, gnew):
         # entries that entered a list this round (and stayed in it)
         if np.count_nonzero(gnew) < MIN_UPDATES * n * m:
             break
+
+
+def _grouped_edges(gs, gi, gnew, parts):
+    """The lists' edges grouped by the row they point to (see :func:`_reverse_edges`), with
+    ``parts`` threads: each counts and then places the edges of its own range of listing
+    rows, at offsets that put them in the order of a one-thread run."""
+    n = gi.shape[0]
+    bounds = [n * t // parts for t in range(parts + 1)]
+    counts = np.zeros((parts, n + 1), dtype=np.int64)
+    map_tasks(
+        lambda t: _count_edges(gi, bounds[t], bounds[t + 1], counts[t]),
+        list(range(parts)),
+    )
+    start = np.empty(n + 1, dtype=np.int64)
+    _edge_offsets(counts, start)  # counts[t] become thread t's first slot per row
+    edge = np.empty(start[n], dtype=np.int32)  # row numbers: n < 2**31
+    edge_d = np.empty(start[n], dtype=np.float32)
+    map_tasks(
+        lambda t: _place_edges(gs, gi, gnew, bounds[t], bounds[t + 1], counts[t], edge, edge_d),
+        list(range(parts)),
+    )
+    return start, edge, edge_d
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -347,22 +350,114 @@ def _rp_tree(Xc, leaf, draws, order, starts):
 
 
 @numba.njit(**SERIAL)
-def _merge_leaf(rows, td, ti, gs, gi, gnew):
-    """Merge a leaf's top-m lists (``ti`` holds positions in ``rows``) into the lists of its
-    rows, in the caller's row numbers; candidates already listed are skipped."""
+def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
+    """Exact search inside leaves ``l0 .. l1 - 1`` of one tree (leaf ``b`` holds the rows
+    ``order[starts[b] : starts[b + 1]]``), merged into the rows' lists: a pair that beats a
+    row's m-th entry is pushed into its list, unless already listed.
+
+    A leaf's rows are gathered and their dot products taken by tiles of :data:`LEAF_TILE`
+    rows (single-precision BLAS through ``np.dot``), screened while in cache by the score
+    ``|x_j|^2 - 2 x_i . x_j`` (the squared distance minus ``|x_i|^2``). With ``first`` (the
+    lists are empty) each row screens its whole leaf at once with
+    :func:`~streamsmote.kernels.topk._screen_diagonal`, whose sampled first threshold spares
+    the m ln(leaf / m) pushes of a list filled in an order unrelated to distance. Later trees
+    start from the lists' thresholds, tight by then: each dot product serves both of its rows
+    (a tile's rows against the rows after them), and a pair already listed by an earlier tree
+    is dropped at its push, holding no slot."""
+    d = Xc.shape[1]
     m = gs.shape[1]
-    for a in range(rows.shape[0]):
-        g = rows[a]
-        ls = gs[g]
-        li = gi[g]
-        for c in range(td.shape[1]):
-            jj = ti[a, c]
-            if jj == NO_INDEX:
-                break
-            s = td[a, c]
-            j = rows[jj]
-            if s < ls[m - 1] or (s == ls[m - 1] and j < li[m - 1]):
-                _push_new(s, j, ls, li, gnew[g])
+    L = 1
+    for b in range(l0, l1):
+        L = max(L, starts[b + 1] - starts[b])
+    Xl = np.empty((L, d), dtype=np.float32)
+    cl = np.empty(L, dtype=np.float32)
+    thr = np.empty(L, dtype=np.float32)
+    work = np.empty(LEAF_TILE * L, dtype=np.float32)
+    flags = np.zeros(L + 8, dtype=np.uint8)
+    # the sample must hold about m / SAMPLE_STEP scores below the row's m-th: twice that kept
+    smallest = np.empty(max(SAMPLE_KEEP, min(16, 2 * m // SAMPLE_STEP + 1)), dtype=np.float32)
+    td = np.empty((L if first else 0, m), dtype=np.float32)
+    ti = np.empty((L if first else 0, m), dtype=np.int64)
+    for b in range(l0, l1):
+        rows = order[starts[b] : starts[b + 1]]
+        size = rows.shape[0]
+        for a in range(size):
+            g = rows[a]
+            for f in range(d):
+                Xl[a, f] = Xc[g, f]
+            cl[a] = cn[g]
+        X = Xl[:size]
+        c = cl[:size]
+        P = np.empty((d, size), dtype=np.float32)
+        for a in range(size):
+            for f in range(d):
+                P[f, a] = np.float32(-2.0) * X[a, f]
+        if first:
+            td[:size] = np.inf
+            ti[:size] = NO_INDEX
+            thr[:size] = np.inf
+        else:
+            for a in range(size):
+                thr[a] = gs[rows[a], m - 1] - c[a]
+        for r0 in range(0, size, LEAF_TILE):
+            r1 = min(r0 + LEAF_TILE, size)
+            S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
+            np.dot(X[r0:r1], P, S)
+            if first:
+                _screen_diagonal(S, c, r0, 0, td, ti, thr, flags, smallest)
+            else:
+                _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew)
+        if first:
+            for a in range(size):
+                for e in range(m):
+                    if ti[a, e] == NO_INDEX:
+                        break
+                    _push_listed(gs, gi, gnew, rows[a], rows[ti[a, e]], td[a, e] + c[a])
+
+
+@numba.njit(**SERIAL)
+def _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew):
+    """Rows ``r0 ..`` of a leaf (``S``: their scores against every row of the leaf) against
+    the rows after them, each pair offered to both of its rows' lists (``thr``: the scores to
+    beat, kept in step with the lists)."""
+    bi, size = S.shape
+    m = gs.shape[1]
+    words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
+    for i in range(bi):
+        q = r0 + i
+        first = q + 1
+        if first >= size:
+            continue
+        Sq = S[i]
+        cq = c[q]
+        if not _any_hit(Sq[first:], c[first:], thr[first:], cq, thr[q]):
+            continue
+        _mark_hits(Sq[first:], c[first:], thr[first:], cq, thr[q], flags[first:size])
+        # bytes before ``first`` or from ``size`` on may be stale: the loop bounds skip them
+        for w in range(first >> 3, (size + 7) >> 3):
+            if words[w] == 0:
+                continue
+            for a in range(max(w * 8, first), min(w * 8 + 8, size)):
+                if flags[a] == 0:
+                    continue
+                v = c[a] + Sq[a]  # row a's score as q's candidate
+                if v < thr[q]:
+                    if _push_listed(gs, gi, gnew, rows[q], rows[a], v + cq):
+                        thr[q] = gs[rows[q], m - 1] - cq
+                u = cq + Sq[a]  # and q's as a's
+                if u < thr[a]:
+                    if _push_listed(gs, gi, gnew, rows[a], rows[q], u + c[a]):
+                        thr[a] = gs[rows[a], m - 1] - c[a]
+
+
+@numba.njit(inline="always", **SERIAL)
+def _push_listed(gs, gi, gnew, p, j, s):
+    """Push ``(s, j)`` into row ``p``'s list (flagged new) if it beats the list's last entry
+    and is not listed yet; whether it was pushed."""
+    m = gs.shape[1]
+    if s < gs[p, m - 1] or (s == gs[p, m - 1] and j < gi[p, m - 1]):
+        return _push_new(s, j, gs[p], gi[p], gnew[p])
+    return False
 
 
 @numba.njit(**SERIAL)
@@ -371,19 +466,48 @@ def _reverse_edges(gs, gi, gnew, start, edge, edge_d):
     start[h + 1] - 1]`` are the rows that list ``h``, in increasing order (``~s`` for a new
     entry), ``edge_d`` their distances. ``start`` has ``n + 1`` entries, ``edge`` one per
     listed entry. Read here once, in order, so that :func:`_reverse` reads nothing at
-    random."""
-    n, m = gi.shape
-    start[:] = 0
-    for s in range(n):
+    random. One thread's run of :func:`_grouped_edges`."""
+    n = gi.shape[0]
+    counts = np.zeros((1, n + 1), dtype=np.int64)
+    _count_edges(gi, 0, n, counts[0])
+    _edge_offsets(counts, start)
+    _place_edges(gs, gi, gnew, 0, n, counts[0], edge, edge_d)
+
+
+@numba.njit(**SERIAL)
+def _count_edges(gi, lo, hi, count):
+    """``count[h]``: how many of the lists of rows ``lo .. hi - 1`` hold ``h``."""
+    m = gi.shape[1]
+    for s in range(lo, hi):
         for c in range(m):
             h = gi[s, c]
             if h == _EMPTY:
                 break
-            start[h + 1] += 1
-    for h in range(n):
-        start[h + 1] += start[h]
-    fill = start[:n].copy()
-    for s in range(n):
+            count[h] += 1
+
+
+@numba.njit(**SERIAL)
+def _edge_offsets(counts, start):
+    """From the edge counts per thread and row (``counts[t, h]``, threads taking increasing
+    ranges of listing rows), ``start`` (each row's first edge) and, in place of the counts,
+    each thread's first slot per row."""
+    parts, n1 = counts.shape
+    total = 0
+    for h in range(n1 - 1):
+        start[h] = total
+        for t in range(parts):
+            c = counts[t, h]
+            counts[t, h] = total
+            total += c
+    start[n1 - 1] = total
+
+
+@numba.njit(**SERIAL)
+def _place_edges(gs, gi, gnew, lo, hi, fill, edge, edge_d):
+    """Write the edges of the lists of rows ``lo .. hi - 1`` at the slots ``fill`` (advanced
+    as they are used): ``~s`` for a new entry of row ``s``'s list, else ``s``."""
+    m = gi.shape[1]
+    for s in range(lo, hi):
         for c in range(m):
             h = gi[s, c]
             if h == _EMPTY:
@@ -521,14 +645,36 @@ def _grown(a, size, cnt):
 
 
 @numba.njit(**SERIAL)
-def _apply(op, oq, osc, cnt, gs, gi, gnew, thr, part, parts):
-    """Apply the offers of :func:`_join` to the lists that thread ``part`` of ``parts`` owns
-    (rows in runs of 64, dealt round robin), keeping ``thr`` at each list's last distance."""
-    m = gs.shape[1]
+def _by_owner(op, oq, osc, cnt, parts):
+    """The first ``cnt`` offers of :func:`_join` grouped by the thread of ``parts`` that owns
+    their row (rows in runs of 64, dealt round robin), each group in the offers' order:
+    arrays of offers and ``at``, group ``t`` being ``at[t] .. at[t + 1] - 1``."""
+    at = np.zeros(parts + 1, dtype=np.int64)
     for e in range(cnt):
+        at[(op[e] >> 6) % parts + 1] += 1
+    for t in range(parts):
+        at[t + 1] += at[t]
+    fill = at[:parts].copy()
+    gp = np.empty(cnt, dtype=op.dtype)
+    gq = np.empty(cnt, dtype=oq.dtype)
+    gsc = np.empty(cnt, dtype=osc.dtype)
+    for e in range(cnt):
+        t = (op[e] >> 6) % parts
+        f = fill[t]
+        gp[f] = op[e]
+        gq[f] = oq[e]
+        gsc[f] = osc[e]
+        fill[t] = f + 1
+    return gp, gq, gsc, at
+
+
+@numba.njit(**SERIAL)
+def _apply(op, oq, osc, lo, hi, gs, gi, gnew, thr):
+    """Apply the offers ``lo .. hi - 1`` of :func:`_join` in order, keeping ``thr`` at each
+    list's last distance. The caller runs, in parallel, groups of offers whose rows differ."""
+    m = gs.shape[1]
+    for e in range(lo, hi):
         p = op[e]
-        if (p >> 6) % parts != part:
-            continue
         s = osc[e]
         q = oq[e]
         if s < gs[p, m - 1] or (s == gs[p, m - 1] and q < gi[p, m - 1]):
