@@ -408,11 +408,16 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             else:
                 _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew)
         if first:
+            # the lists were empty: the leaf's are the lists (ordered by score, hence by
+            # distance, but for the rounding of the sum)
             for a in range(size):
+                g = rows[a]
                 for e in range(m):
                     if ti[a, e] == NO_INDEX:
                         break
-                    _push_listed(gs, gi, gnew, rows[a], rows[ti[a, e]], td[a, e] + c[a])
+                    gs[g, e] = td[a, e] + c[a]
+                    gi[g, e] = rows[ti[a, e]]
+                    gnew[g, e] = True
 
 
 @numba.njit(**SERIAL)
