@@ -278,6 +278,17 @@ def _dist32(X, a, b):
     return s
 
 
+@numba.njit(fastmath=FASTMATH, **SERIAL)
+def _dot32(x, v):
+    """Float32 dot product, summed in any order: vectorised, the trees' projections take
+    0.37 instead of 0.56 s a tree at 1M x 20 (summed in sequence, each addition waits for
+    the last)."""
+    s = np.float32(0.0)
+    for f in range(x.shape[0]):
+        s += x[f] * v[f]
+    return s
+
+
 @numba.njit(**SERIAL)
 def _rp_tree(Xc, leaf, draws, order, starts):
     """One random-projection tree: fills ``order`` with a permutation of the rows in which
@@ -316,10 +327,7 @@ def _rp_tree(Xc, leaf, draws, order, starts):
             v[f] = Xc[p, f] - Xc[q, f]
         for i in range(lo, hi):
             o = order[i]
-            x = np.float32(0.0)
-            for f in range(d):
-                x += Xc[o, f] * v[f]
-            proj[i] = x
+            proj[i] = _dot32(Xc[o], v)
         half = size // 2
         med = np.partition(proj[lo:hi], half - 1)[half - 1]
         below = 0
