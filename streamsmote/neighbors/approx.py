@@ -208,7 +208,7 @@ def _refine_rounds(Xc, gs, gi, gnew):
             # applier reads only its own
             offers = map_tasks(
                 lambda t, f=(Xc, fi, fnew, ri, rnew, thr), b=bounds: _by_owner(
-                    *_join(*f, b[t], b[t + 1]), parts
+                    *_join(*f, b[t], b[t + 1]), n, parts
                 ),
                 list(range(parts)),
             )
@@ -658,26 +658,35 @@ def _grown(a, size, cnt):
 
 
 @numba.njit(**SERIAL)
-def _by_owner(op, oq, osc, cnt, parts):
-    """The first ``cnt`` offers of :func:`_join` grouped by the thread of ``parts`` that owns
-    their row (rows in runs of 64, dealt round robin), each group in the offers' order:
-    arrays of offers and ``at``, group ``t`` being ``at[t] .. at[t + 1] - 1``."""
-    at = np.zeros(parts + 1, dtype=np.int64)
+def _by_owner(op, oq, osc, cnt, n, parts):
+    """The first ``cnt`` offers of :func:`_join` (rows below ``n``) grouped by the thread of
+    ``parts`` that owns their row (rows in runs of 64, dealt round robin), and within a group
+    by run, each run's offers in their order (a stable counting sort): arrays of offers and
+    ``at``, group ``t`` being ``at[t] .. at[t + 1] - 1``. Every list still sees its offers in
+    order, and its applier visits the lists run by run instead of at random (at 250k rows,
+    63 ns an offer applied when taken as they came)."""
+    runs = (n + 63) >> 6
+    per = (runs + parts - 1) // parts
+    fill = np.zeros(parts * per + 1, dtype=np.int64)
     for e in range(cnt):
-        at[(op[e] >> 6) % parts + 1] += 1
-    for t in range(parts):
-        at[t + 1] += at[t]
-    fill = at[:parts].copy()
+        r = op[e] >> 6
+        fill[(r % parts) * per + r // parts + 1] += 1
+    for key in range(parts * per):
+        fill[key + 1] += fill[key]
+    at = np.empty(parts + 1, dtype=np.int64)
+    for t in range(parts + 1):
+        at[t] = fill[t * per]
     gp = np.empty(cnt, dtype=op.dtype)
     gq = np.empty(cnt, dtype=oq.dtype)
     gsc = np.empty(cnt, dtype=osc.dtype)
     for e in range(cnt):
-        t = (op[e] >> 6) % parts
-        f = fill[t]
+        r = op[e] >> 6
+        key = (r % parts) * per + r // parts
+        f = fill[key]
         gp[f] = op[e]
         gq[f] = oq[e]
         gsc[f] = osc[e]
-        fill[t] = f + 1
+        fill[key] = f + 1
     return gp, gq, gsc, at
 
 
