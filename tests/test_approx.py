@@ -203,6 +203,88 @@ def test_local_join_and_reverse_lists_match_a_reference():
     assert gnew.mean() > 0.1  # random lists: the round improved many of them
 
 
+def test_leaf_search_matches_a_reference():
+    """The leaf kernel against plain numpy: after the first tree each list is its row's m
+    nearest leaf-mates; after another tree, the m nearest of its old entries and its new
+    leaf-mates, the entries that entered flagged new."""
+    rng = np.random.default_rng(6)
+    n, d, m = 1500, 5, 7
+    X = rng.standard_normal((n, d)).astype(np.float32)
+    cn = np.einsum("ij,ij->i", X, X)
+    gs = np.full((n, m), np.inf, dtype=np.float32)
+    gi = np.full((n, m), approx._EMPTY, dtype=np.int32)
+    gnew = np.zeros((n, m), dtype=np.bool_)
+    draws = rng.random((2, 2 * (n // 400) + 4, 2))
+
+    def leaves(t):
+        order = np.empty(n, dtype=np.int64)
+        starts = np.empty(draws.shape[1] + 2, dtype=np.int64)
+        n_leaves = approx._rp_tree(X, 400, draws[t], order, starts)
+        assert np.array_equal(np.sort(order), np.arange(n))
+        return order, starts[: n_leaves + 1]
+
+    def nearest(p, candidates):
+        cand = sorted(set(candidates) - {p})
+        d2 = ((X[cand] - X[p]) ** 2).sum(axis=1)
+        return [cand[i] for i in np.argsort(d2, kind="stable")[:m]]
+
+    for t in range(2):
+        order, starts = leaves(t)
+        assert (np.diff(starts) <= 400).all() and (np.diff(starts) >= 200).all()
+        old = [set(r[r != approx._EMPTY].tolist()) for r in gi]
+        gnew[:] = False
+        # two runs of leaves, as two threads would take them
+        half = (starts.size - 1) // 2
+        for l0, l1 in ((0, half), (half, starts.size - 1)):
+            approx._search_leaves(X, cn, order, starts, l0, l1, t == 0, gs, gi, gnew)
+        for b in range(starts.size - 1):
+            rows = order[starts[b] : starts[b + 1]]
+            for p in rows[::7]:
+                expected = nearest(p, list(rows) + list(old[p]))
+                assert sorted(gi[p].tolist()) == sorted(expected)
+                np.testing.assert_allclose(
+                    gs[p], ((X[gi[p]] - X[p]) ** 2).sum(axis=1), rtol=1e-4, atol=1e-5
+                )
+                assert (np.diff(gs[p]) >= 0).all()
+                assert gnew[p].tolist() == [int(j) not in old[p] for j in gi[p]]
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_grouped_edges_and_offers_by_owner_match_one_thread(parts):
+    """The reverse edges grouped on several threads equal the one-thread grouping; offers
+    grouped by owning thread keep, for every row, the order they were made in."""
+    rng = np.random.default_rng(7)
+    n, m = 1000, 6
+    gi = rng.integers(0, n, size=(n, m)).astype(np.int32)
+    gi[rng.random((n, m)) < 0.1] = approx._EMPTY
+    gi.sort(axis=1)  # empty slots last, as in the lists
+    gs = rng.random((n, m)).astype(np.float32)
+    gnew = rng.random((n, m)) < 0.5
+    start = np.empty(n + 1, dtype=np.int64)
+    edge = np.empty(np.count_nonzero(gi != approx._EMPTY), dtype=np.int32)
+    edge_d = np.empty(edge.size, dtype=np.float32)
+    approx._reverse_edges(gs, gi, gnew, start, edge, edge_d)
+    got = approx._grouped_edges(gs, gi, gnew, parts)
+    for a, b in zip(got, (start, edge, edge_d), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+    cnt = 5000
+    op = rng.integers(0, n, size=cnt + 7).astype(np.int32)  # slots past cnt are ignored
+    oq = rng.integers(0, n, size=cnt + 7).astype(np.int32)
+    osc = rng.random(cnt + 7).astype(np.float32)
+    gp, gq, gsc, at = approx._by_owner(op, oq, osc, cnt, n, parts)
+    assert at[0] == 0 and at[-1] == cnt and (np.diff(at) >= 0).all()
+    for t in range(parts):
+        mine = slice(at[t], at[t + 1])
+        assert ((gp[mine] >> 6) % parts == t).all()
+        assert (np.diff(gp[mine] >> 6) >= 0).all()  # run by run
+    for p in np.unique(op[:cnt]):
+        made = np.flatnonzero(op[:cnt] == p)
+        kept = np.flatnonzero(gp == p)
+        np.testing.assert_array_equal(gq[kept], oq[made])
+        np.testing.assert_array_equal(gsc[kept], osc[made])
+
+
 def test_smote_with_approx_neighbours(isotropic):
     X = isotropic[:9000, :12]
     y = np.r_[np.zeros(3000, int), np.ones(6000, int)]  # minority above one leaf

@@ -6,12 +6,14 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
    the data, as in Dasgupta & Freund 2008 and pynndescent's forest), down to leaves of at most
    :data:`LEAF` rows. The draws come from ``numpy.random.default_rng(random_state)`` before any
    kernel runs.
-2. *Leaves.* Every leaf is searched exactly with the self-search machinery of
-   :mod:`~streamsmote.neighbors.exact`: float32 matrix products by square blocks (each dot
-   product serves both of its rows), screened into a top-``k + MARGIN`` list per row. A row's
-   lists from the trees are merged, so a row holds the best candidates of every leaf it fell in.
-   Rows are renumbered in the first tree's leaf order first, so that a row's neighbours, and
-   theirs, lie near it in memory for the refinement.
+2. *Leaves.* Every leaf is searched exactly, in one kernel per run of leaves
+   (:func:`_search_leaves`): float32 matrix products by tiles of rows, screened with the
+   self-search machinery of :mod:`~streamsmote.kernels.topk` straight into each row's
+   top-``k + MARGIN`` list, so a row holds the best candidates of every leaf it fell in. The
+   first tree fills the empty lists from a sampled threshold; later trees screen each pair
+   once for both of its rows against the lists' own thresholds. Rows are renumbered in the
+   first tree's leaf order first, so that a row's neighbours, and theirs, lie near it in
+   memory for the refinement.
 3. *Refinement.* Rounds of NN-descent's local join (Dong, Moses & Li 2011, section 2.3):
    each row's neighbours and nearest :data:`MAX_REVERSE` reverse neighbours are compared with
    each other, each pair once and only if one of the two entered a list since the last round,
@@ -25,9 +27,9 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
 Every kernel is serial, takes only arrays and scalars and is cached on disk, so no process pays
 a compile once the cache is warm. Threads (:mod:`streamsmote._threads`) take whole trees, whole
 leaves of one tree (disjoint rows) or row ranges, each owning its output rows; in the join they
-take parts of a block of rows and collect offers, which are then applied in the order one
-thread would have made them, each list by the thread that owns it: the result depends on the
-seed only, never on the number of threads.
+take parts of a block of rows and collect offers, grouped by the thread that owns their row,
+which then applies them in the order one thread would have made them: the result depends on
+the seed only, never on the number of threads.
 """
 
 import numba
