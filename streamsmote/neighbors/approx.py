@@ -52,11 +52,12 @@ from .exact import _openblas_wide_call, _single_threaded_blas, kneighbors_exact
 # Measured at 20-d, isotropic Gaussian rows, k = 5, on a loaded 2-core machine (CPU time of
 # one build): 250k rows, 8 trees of 2048-row leaves: recall@5 0.973 in 17.4 s; 12 trees of
 # 1024: 0.981 in 18.7 s; 4 trees: 0.948 (the local join settles on a worse graph from a worse
-# start, whatever the rounds). 1M rows, 12 trees of 1024: 0.961 in 90 s (8 of 2048: 0.955 in
-# 118 s, before the reverse lists were built from grouped edges).
-N_TREES = 12
+# start, whatever the rounds). 1M rows, with the leaves searched by one kernel: 16 trees of
+# 512: 0.965 in 65 s; 12 of 1024: 0.962 in 71-75 s; 20 of 256: 0.958 in 67 s; 12 of 512:
+# 0.952 in 62 s; 8 of 1024: 0.944 in 68 s (the refinement then costs more).
+N_TREES = 16
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
-LEAF = 1024
+LEAF = 512
 # Candidates kept per row beyond k while the graph is built: at 250k rows, lists of 30
 # (MARGIN = 25) gave recall@5 0.973 and lists of 20 0.957, the join costing 1.8x.
 MARGIN = 25
