@@ -165,27 +165,41 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
                 _offer(X, q, X, j, td, ti)
 
 
-@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _any_hit(s, cn_j, thr_j, ca, ta):
-    """Whether any score of a run of one row of a block beats the row's threshold ``ta`` or
-    its column's ``thr_j``: a vectorised pre-check (an or-reduction LLVM turns into packed
-    compares), since most runs hold no candidate at all. Arguments are slices, so indices
-    never wrap."""
+@numba.njit(inline="always", boundscheck=False, **SERIAL)
+def _any_hit(S, a, cn_j, thr, j0, first, bj, ca, ta):
+    """Whether any score ``S[a, b]``, ``first <= b < bj``, beats the row's threshold ``ta``
+    (``cn_j[b] + S[a, b] < ta``) or its column's ``thr[j0 + b]`` (``ca + S[a, b]``): a
+    vectorised pre-check (an or-reduction LLVM turns into packed compares), since most rows
+    hold no candidate at all.
+
+    Inlined and indexed with unsigned integers instead of taking row slices: a slice is a new
+    array whose reference count is updated at every call (atomically, on a counter that the
+    other threads' rows share through ``thr``), and a signed index costs a wrap-around select
+    that stops the vectoriser. Same float32 operations as the scalar test that follows, so
+    it never misses a score that test would take."""
     hit = False
-    for b in range(s.shape[0]):
-        v = s[b]
-        hit |= ((cn_j[b] + v) < ta) | ((ca + v) < thr_j[b])
+    first_u = np.uint64(first)
+    j0_u = np.uint64(j0)
+    a_u = np.uint64(a)
+    for i in range(first_u, np.uint64(bj)):
+        b = np.uint64(i)
+        v = S[a_u, b]
+        hit |= ((cn_j[b] + v) < ta) | ((ca + v) < thr[j0_u + b])
     return hit
 
 
-@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _mark_hits(s, cn_j, thr_j, ca, ta, flags):
-    """``flags[b] = 1`` where score ``b`` of a row beats the row's threshold ``ta`` or its
-    column's ``thr_j[b]`` (the test of :func:`_any_hit`, stored instead of reduced), else 0:
-    one vectorised pass, so that the scalar merge visits only the few hits."""
-    for b in range(s.shape[0]):
-        v = s[b]
-        flags[b] = np.uint8(((cn_j[b] + v) < ta) | ((ca + v) < thr_j[b]))
+@numba.njit(inline="always", boundscheck=False, **SERIAL)
+def _mark_hits(S, a, cn_j, thr, j0, first, bj, ca, ta, flags):
+    """``flags[b] = 1`` where score ``S[a, b]`` beats the row's threshold ``ta`` or its
+    column's ``thr[j0 + b]`` (the test of :func:`_any_hit`, stored instead of reduced), else
+    0, for ``first <= b < bj``: one vectorised pass, so that the scalar merge visits only the
+    few hits."""
+    j0_u = np.uint64(j0)
+    a_u = np.uint64(a)
+    for i in range(np.uint64(first), np.uint64(bj)):
+        b = np.uint64(i)
+        v = S[a_u, b]
+        flags[b] = np.uint8(((cn_j[b] + v) < ta) | ((ca + v) < thr[j0_u + b]))
 
 
 @numba.njit(**SERIAL)
@@ -200,7 +214,7 @@ def _screen_pair(S, cn_i, cn_j, i0, j0, diag, td, ti, thr):
     _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags)
 
 
-@numba.njit(**SERIAL)
+@numba.njit(boundscheck=False, **SERIAL)
 def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
     """:func:`_screen_pair` with its scratch: ``flags``, at least ``S.shape[1] + 8`` bytes.
 
@@ -212,22 +226,19 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
     tight); a row with a hit has its hits marked by :func:`_mark_hits` and read back eight at
     a time, and only the marked scores are merged one by one. A score is pushed only if it
     also beats the thread's own m-th: two threads writing one threshold can leave the larger
-    value, above this thread's m-th, and a push must never drop a better entry."""
+    value, above this thread's m-th, and a push must never drop a better entry. Rows and
+    lists are indexed in place, never sliced per row (see :func:`_any_hit`)."""
     bi, bj = S.shape
     m = td.shape[1]
-    thr_j = thr[j0 : j0 + bj]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
     for a in range(bi):
         qa = i0 + a
         ca = cn_i[a]
-        Sa = S[a]
         ta = thr[qa]
         first = max(0, qa - j0 + 1) if diag else 0
-        if first >= bj or not _any_hit(Sa[first:], cn_j[first:], thr_j[first:], ca, ta):
+        if first >= bj or not _any_hit(S, a, cn_j, thr, j0, first, bj, ca, ta):
             continue
-        tda = td[qa]
-        tia = ti[qa]
-        _mark_hits(Sa[first:], cn_j[first:], thr_j[first:], ca, ta, flags[first:bj])
+        _mark_hits(S, a, cn_j, thr, j0, first, bj, ca, ta, flags)
         # bytes before ``first`` or from ``bj`` on may be stale: the loop bounds skip them
         for w in range(first >> 3, (bj + 7) >> 3):
             if words[w] == 0:
@@ -235,17 +246,17 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
             for b in range(max(w * 8, first), min(w * 8 + 8, bj)):
                 if flags[b] == 0:
                     continue
-                v = cn_j[b] + Sa[b]
-                if v < ta and v < tda[m - 1]:
-                    _push(v, j0 + b, tda, tia)
-                    ta = min(ta, tda[m - 1])
-                u = ca + Sa[b]
-                if u < thr_j[b]:
-                    qb = j0 + b
-                    if u < td[qb, m - 1]:
-                        _push(u, qa, td[qb], ti[qb])
-                        if td[qb, m - 1] < thr_j[b]:
-                            thr_j[b] = td[qb, m - 1]
+                s = S[a, b]
+                v = cn_j[b] + s
+                if v < ta and v < td[qa, m - 1]:
+                    _push(v, j0 + b, td[qa], ti[qa])
+                    ta = min(ta, td[qa, m - 1])
+                u = ca + s
+                qb = j0 + b
+                if u < thr[qb] and u < td[qb, m - 1]:
+                    _push(u, qa, td[qb], ti[qb])
+                    if td[qb, m - 1] < thr[qb]:
+                        thr[qb] = td[qb, m - 1]
         if ta < thr[qa]:
             thr[qa] = ta
 
