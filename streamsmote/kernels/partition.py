@@ -76,3 +76,26 @@ def _principal_projection(X, idx, proj):
         for f in range(d):
             acc += (np.float64(X[r, f]) - mean[f]) * v[f]
         proj[i] = acc
+
+
+@numba.njit(**SERIAL)
+def _block_boxes(Xo, B, lo, hi, centres):
+    """Bounding box (``lo``, ``hi``, float32) and mean (``centres``, float64) of each block
+    of ``B`` consecutive rows of ``Xo``, the last one possibly shorter: one pass over the
+    rows (numpy's three ``reduceat`` took 20 ms at 100k x 20)."""
+    n, d = Xo.shape
+    for b in range(lo.shape[0]):
+        r0 = b * B
+        r1 = min(r0 + B, n)
+        for f in range(d):
+            lo[b, f] = Xo[r0, f]
+            hi[b, f] = Xo[r0, f]
+            centres[b, f] = 0.0
+        for r in range(r0, r1):
+            for f in range(d):
+                x = Xo[r, f]
+                lo[b, f] = min(lo[b, f], x)
+                hi[b, f] = max(hi[b, f], x)
+                centres[b, f] += x
+        for f in range(d):
+            centres[b, f] /= r1 - r0

@@ -36,7 +36,7 @@ import numpy as np
 from .. import _threads
 from .._budget import release_memory
 from .._threads import map_tasks, run_rows
-from ..kernels.partition import _principal_projection
+from ..kernels.partition import _block_boxes, _principal_projection
 from ..kernels.query import _permute_rows, _screen_queries
 from ..kernels.topk import (
     NO_INDEX,
@@ -270,19 +270,18 @@ def _screen_symmetric(Xc, cnorm, m, stats=None, workers=None):
     Xo = Xc[order]
     cn = cnorm[order]
     packed = _packed_blocks(Xo, B)
-    starts = np.arange(0, n, B)
-    lo = np.minimum.reduceat(Xo, starts, axis=0)
-    hi = np.maximum.reduceat(Xo, starts, axis=0)
-    centres = (
-        np.add.reduceat(Xo, starts, axis=0, dtype=np.float64) / np.diff(np.r_[starts, n])[:, None]
-    )
+    nb = -(-n // B)
+    lo = np.empty((nb, d), dtype=Xo.dtype)
+    hi = np.empty((nb, d), dtype=Xo.dtype)
+    centres = np.empty((nb, d))
+    _block_boxes(Xo, B, lo, hi, centres)
     pairs = _pair_order(centres)
     workers = max(1, min(workers or _threads.n_threads(), len(pairs)))
     tds = np.empty((workers, n, m), dtype=np.float32)
     tis = np.empty((workers, n, m), dtype=np.int64)
     thr = np.full(n, np.inf, dtype=np.float32)
 
-    dealt = _deal_pairs(pairs, len(starts), workers)
+    dealt = _deal_pairs(pairs, nb, workers)
 
     def work(w):
         # each thread fills its own lists (their first touch: 26 MB at 100k rows, k = 5)
