@@ -57,6 +57,29 @@ emit(t=time.perf_counter() - t, rc=rc)
 
 _IMB = IMB_SMOTE_PARQUET
 
+# Where a run's time goes, measured apart in one process with a warm disk cache: start-up and
+# imports, reading the file (the Parquet source the CLI uses), the exact graph of the minority
+# class (the neighbour search alone, its rows already in memory) and writing as many rows.
+_PARTS = """
+import time
+t = time.perf_counter()
+import numpy as np
+import streamsmote as ss
+from streamsmote.neighbors import kneighbors_exact
+t_import = time.perf_counter() - t
+t = time.perf_counter()
+minority = []
+for X, y in ss.read_parquet({path!r}, target="label", batch_size=100_000):
+    minority.append(np.asarray(X)[np.asarray(y) == 1])
+t_read = time.perf_counter() - t
+Xm = np.concatenate(minority)
+kneighbors_exact(Xm[:5000], 5)
+t = time.perf_counter()
+kneighbors_exact(Xm, 5)
+t_graph = time.perf_counter() - t
+emit(t_import=t_import, t_read=t_read, t_graph=t_graph, n_min=len(Xm))
+"""
+
 
 def cli_argv(path, out, limit):
     argv = ["resample", path, out, "--target", "label", "--neighbors", "exact", "--seed", "0"]
@@ -89,6 +112,7 @@ def bench_susy(cfg, tmp, env):
     run_child(_CLI.format(argv=cli_argv(warm, out, "200MB")), env=env, label="warm-up")
     raw = {"load": load_avg()}
     raw["imblearn"] = run_child(_IMB.format(path=path), timeout=cfg["cap"], label="imblearn")
+    raw["parts"] = run_child(_PARTS.format(path=path), env=env, label="parts")
     for label, limit in LIMITS:
         r = run_child(_CLI.format(argv=cli_argv(path, out, limit)), env=env, label=label)
         r["rows_out"] = rows_of(out) if r["ok"] else None
@@ -128,6 +152,18 @@ def bench_susy(cfg, tmp, env):
                 f"- {fmt_x(ratio)} imbalanced-learn (target ≥ {TARGET_X:.0f}×): "
                 + ("**met**" if met_x else "**missed**"),
             ]
+    budget = []
+    parts = raw["parts"]
+    if imb_t and parts["ok"]:
+        budget = [
+            "",
+            f"Where the time goes (measured apart, one warm process): start-up and imports "
+            f"{fmt_s(parts['t_import'])}, reading the file {fmt_s(parts['t_read'])}, the "
+            f"exact graph of the {parts['n_min']:,} minority rows alone "
+            f"{fmt_s(parts['t_graph'])}. {TARGET_X:.0f}× imbalanced-learn would mean "
+            f"{fmt_s(imb_t / TARGET_X)} for the whole run, output included: the graph alone "
+            f"takes {parts['t_graph'] / (imb_t / TARGET_X):.0%} of it.",
+        ]
     busy = []
     if raw["load"] > (os.cpu_count() or 1):
         busy = [
@@ -158,6 +194,7 @@ def bench_susy(cfg, tmp, env):
             "(`streamsmote/_budget.py`). At full size, 100MB leaves the search about 10 MB, "
             "less than the symmetric screen needs even with one thread's lists (77 MB), so it "
             "runs as query blocks (same output, slower).",
+            *budget,
             *busy,
         ]
     )
