@@ -10,7 +10,7 @@ inside each leaf, neighbourhood refinement, and an exact float64 re-rank.
    (:func:`_search_leaves`): float32 matrix products by tiles of rows, screened with the
    self-search machinery of :mod:`~streamsmote.kernels.topk` straight into each row's
    top-``k + MARGIN`` list, so a row holds the best candidates of every leaf it fell in. The
-   first tree fills the empty lists from a sampled threshold; later trees screen each pair
+   first tree fills the empty lists from an estimated threshold; later trees screen each pair
    once for both of its rows against the lists' own thresholds. Rows are renumbered in the
    first tree's leaf order first, so that a row's neighbours, and theirs, lie near it in
    memory for the refinement.
@@ -39,9 +39,8 @@ from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import map_tasks, run_rows
 from ..kernels.topk import (
+    GROUPS,
     NO_INDEX,
-    SAMPLE_KEEP,
-    SAMPLE_STEP,
     _any_hit,
     _mark_hits,
     _rerank_candidates,
@@ -370,8 +369,9 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
     rows (single-precision BLAS through ``np.dot``), screened while in cache by the score
     ``|x_j|^2 - 2 x_i . x_j`` (the squared distance minus ``|x_i|^2``). With ``first`` (the
     lists are empty) each row screens its whole leaf at once with
-    :func:`~streamsmote.kernels.topk._screen_diagonal`, whose sampled first threshold spares
-    the m ln(leaf / m) pushes of a list filled in an order unrelated to distance. Later trees
+    :func:`~streamsmote.kernels.topk._screen_diagonal`, whose first threshold (from the minima
+    of groups of the row's scores) spares the m ln(leaf / m) pushes of a list filled in an
+    order unrelated to distance. Later trees
     start from the lists' thresholds, tight by then: each dot product serves both of its rows
     (a tile's rows against the rows after them), and a pair already listed by an earlier tree
     is dropped at its push, holding no slot."""
@@ -385,8 +385,7 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
     thr = np.empty(L, dtype=np.float32)
     work = np.empty(LEAF_TILE * L, dtype=np.float32)
     flags = np.zeros(L + 8, dtype=np.uint8)
-    # the sample must hold about m / SAMPLE_STEP scores below the row's m-th: twice that kept
-    smallest = np.empty(max(SAMPLE_KEEP, min(16, 2 * m // SAMPLE_STEP + 1)), dtype=np.float32)
+    minima = np.empty(GROUPS, dtype=np.float32)  # scratch of _screen_diagonal
     td = np.empty((L if first else 0, m), dtype=np.float32)
     ti = np.empty((L if first else 0, m), dtype=np.int64)
     for b in range(l0, l1):
@@ -415,7 +414,7 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
             np.dot(X[r0:r1], P, S)
             if first:
-                _screen_diagonal(S, c, r0, 0, td, ti, thr, flags, smallest)
+                _screen_diagonal(S, c, r0, 0, td, ti, thr, flags, minima)
             else:
                 _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew)
         if first:
@@ -444,11 +443,10 @@ def _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew):
         first = q + 1
         if first >= size:
             continue
-        Sq = S[i]
         cq = c[q]
-        if not _any_hit(Sq[first:], c[first:], thr[first:], cq, thr[q]):
+        if not _any_hit(S, i, c, thr, 0, first, size, cq, thr[q]):
             continue
-        _mark_hits(Sq[first:], c[first:], thr[first:], cq, thr[q], flags[first:size])
+        _mark_hits(S, i, c, thr, 0, first, size, cq, thr[q], flags)
         # bytes before ``first`` or from ``size`` on may be stale: the loop bounds skip them
         for w in range(first >> 3, (size + 7) >> 3):
             if words[w] == 0:
@@ -456,11 +454,11 @@ def _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew):
             for a in range(max(w * 8, first), min(w * 8 + 8, size)):
                 if flags[a] == 0:
                     continue
-                v = c[a] + Sq[a]  # row a's score as q's candidate
+                v = c[a] + S[i, a]  # row a's score as q's candidate
                 if v < thr[q]:
                     if _push_listed(gs, gi, gnew, rows[q], rows[a], v + cq):
                         thr[q] = gs[rows[q], m - 1] - cq
-                u = cq + Sq[a]  # and q's as a's
+                u = cq + S[i, a]  # and q's as a's
                 if u < thr[a]:
                     if _push_listed(gs, gi, gnew, rows[a], rows[q], u + c[a]):
                         thr[a] = gs[rows[a], m - 1] - c[a]
