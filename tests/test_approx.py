@@ -156,10 +156,7 @@ def test_local_join_and_reverse_lists_match_a_reference():
     gs = np.take_along_axis(gs, order, axis=1)
     gnew = rng.random((n, m)) < 0.5
 
-    start = np.empty(n + 1, dtype=np.int64)
-    edge = np.empty(n * m, dtype=np.int32)
-    edge_d = np.empty(n * m, dtype=np.float32)
-    approx._reverse_edges(gs, gi, gnew, start, edge, edge_d)
+    start, edge, edge_d = approx._grouped_edges(gs, gi, gnew, 1)
     ri = np.empty((n, nrev), dtype=np.int32)
     rnew = np.empty((n, nrev), dtype=np.bool_)
     approx._reverse(start, edge, edge_d, ri, rnew, 0, n)
@@ -260,12 +257,10 @@ def test_grouped_edges_and_offers_by_owner_match_one_thread(parts):
     gi.sort(axis=1)  # empty slots last, as in the lists
     gs = rng.random((n, m)).astype(np.float32)
     gnew = rng.random((n, m)) < 0.5
-    start = np.empty(n + 1, dtype=np.int64)
-    edge = np.empty(np.count_nonzero(gi != approx._EMPTY), dtype=np.int32)
-    edge_d = np.empty(edge.size, dtype=np.float32)
-    approx._reverse_edges(gs, gi, gnew, start, edge, edge_d)
+    one = approx._grouped_edges(gs, gi, gnew, 1)
     got = approx._grouped_edges(gs, gi, gnew, parts)
-    for a, b in zip(got, (start, edge, edge_d), strict=True):
+    assert one[0][-1] == np.count_nonzero(gi != approx._EMPTY)
+    for a, b in zip(got, one, strict=True):
         np.testing.assert_array_equal(a, b)
 
     cnt = 5000

@@ -210,21 +210,15 @@ def _mark_hits(S, a, cn_j, thr, j0, first, bj, ca, ta, flags):
         flags[b] = np.uint8(((cn_j[b] + v) < ta) | ((ca + v) < thr[j0_u + b]))
 
 
-@numba.njit(**SERIAL)
-def _screen_pair(S, cn_i, cn_j, i0, j0, diag, td, ti, thr):
+@numba.njit(boundscheck=False, **SERIAL)
+def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
     """Merge the scores ``S = -2 X_I X_J^T`` of row blocks I (from ``i0``) and J (from ``j0``)
     into the top-m lists of both: row ``a`` of I sees the columns of J as candidates (score
     ``cn_j[b] + S[a, b]``) and column ``b`` of J sees the rows of I (``cn_i[a] + S[a, b]``),
     so each dot product serves two queries. With ``diag`` (I and J overlap) only the pairs
     whose column comes after the row (``j0 + b > i0 + a``) are used, so a row is never its
-    own candidate and no pair is offered twice. See :func:`_screen_rows`."""
-    flags = np.zeros(S.shape[1] + 8, dtype=np.uint8)
-    _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags)
-
-
-@numba.njit(boundscheck=False, **SERIAL)
-def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
-    """:func:`_screen_pair` with its scratch: ``flags``, at least ``S.shape[1] + 8`` bytes.
+    own candidate and no pair is offered twice. ``flags`` is scratch of at least
+    ``S.shape[1] + 8`` bytes.
 
     ``thr[q]`` is the score to beat for row ``q``; it may be shared with other threads that
     keep their own lists. It only ever decreases to the m-th score of some list, so a score
@@ -412,7 +406,7 @@ def _cannot_improve(X, cn, thr, r0, r1, lo, hi):
 @numba.njit(**SERIAL)
 def _screen_pairs(Xo, packed, cn, lo, hi, pairs, rows, prune, td, ti, thr, work):
     """Screen the block pairs ``pairs[p] = (I, J)`` (``I <= J``, blocks of ``packed.shape[2]``
-    rows of ``Xo``) into the top-m lists ``td``/``ti`` (see :func:`_screen_pair`), and return
+    rows of ``Xo``) into the top-m lists ``td``/``ti`` (see :func:`_screen_rows`), and return
     how many pairs were skipped.
 
     With ``prune``, a pair is skipped when neither block can improve the other's lists

@@ -227,9 +227,12 @@ def _refine_rounds(Xc, gs, gi, gnew):
 
 
 def _grouped_edges(gs, gi, gnew, parts):
-    """The lists' edges grouped by the row they point to (see :func:`_reverse_edges`), with
-    ``parts`` threads: each counts and then places the edges of its own range of listing
-    rows, at offsets that put them in the order of a one-thread run."""
+    """The edges of the lists grouped by the row they point to, as ``(start, edge, edge_d)``:
+    ``edge[start[h] .. start[h + 1] - 1]`` are the rows that list ``h``, in increasing order
+    (``~s`` for a new entry), ``edge_d`` their distances. Read once, in order, so that
+    :func:`_reverse` reads nothing at random. Each of ``parts`` threads counts and then
+    places the edges of its own range of listing rows, at offsets that put them in the order
+    of a one-thread run."""
     n = gi.shape[0]
     bounds = [n * t // parts for t in range(parts + 1)]
     counts = np.zeros((parts, n + 1), dtype=np.int64)
@@ -472,20 +475,6 @@ def _push_listed(gs, gi, gnew, p, j, s):
     if s < gs[p, m - 1] or (s == gs[p, m - 1] and j < gi[p, m - 1]):
         return _push_new(s, j, gs[p], gi[p], gnew[p])
     return False
-
-
-@numba.njit(**SERIAL)
-def _reverse_edges(gs, gi, gnew, start, edge, edge_d):
-    """The edges of the lists grouped by the row they point to: ``edge[start[h] ..
-    start[h + 1] - 1]`` are the rows that list ``h``, in increasing order (``~s`` for a new
-    entry), ``edge_d`` their distances. ``start`` has ``n + 1`` entries, ``edge`` one per
-    listed entry. Read here once, in order, so that :func:`_reverse` reads nothing at
-    random. One thread's run of :func:`_grouped_edges`."""
-    n = gi.shape[0]
-    counts = np.zeros((1, n + 1), dtype=np.int64)
-    _count_edges(gi, 0, n, counts[0])
-    _edge_offsets(counts, start)
-    _place_edges(gs, gi, gnew, 0, n, counts[0], edge, edge_d)
 
 
 @numba.njit(**SERIAL)
