@@ -12,13 +12,13 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
-# neighbors="auto" (benchmarks/results_graph.md): the exact search up to AUTO_EXACT_MAX rows
-# (at 20-d it takes less CPU time than the approximate graph up to 160k rows and more from
-# 320k: 12.8 s against 14.3 s, then 45.8 s against 35.0 s) and gives the exact answer; the
-# approximate graph above. pynndescent is never chosen: it compiles for 45-90 s in every
-# process, and even once compiled it is not faster where it counts: slower at 100k rows
-# (8.9 s against 10.2 s of CPU, isotropic), and at 1M rows faster on isotropic data (131 s
-# against 143 s) but 2.3x slower on clustered data (122 s against 53 s).
+# neighbors="auto" (benchmarks/results_graph.md, warm, 20-d isotropic): the exact search up to
+# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.01 s
+# against 1.47 s), within 11% of approx at 160k (3.78 s against 3.40 s) and gives the exact
+# answer, identical to imbalanced-learn (a SUSY-sized minority of 170k rows stays exact);
+# at 320k approx takes 8.05 s against 13.4 s. pynndescent is never chosen: it compiles for
+# 30-60 s in every process, and even once compiled it is slower than approx at 1M rows
+# (41.0 s against 33.0 s isotropic, 35.6 s against 23.6 s clustered).
 AUTO_EXACT_MAX = 200_000
 
 
