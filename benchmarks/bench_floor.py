@@ -105,7 +105,8 @@ two = min(max(pool.map(gemm, [400, 400])) for _ in range(3))
 # the floor: every block product of the self-search, nothing else, on the same two threads
 Xc = (X - X.mean(axis=0)).astype(np.float32)
 packed = exact._packed_blocks(Xc, B)
-pairs = exact._block_pairs(packed.shape[0])
+nb = packed.shape[0]
+pairs = [(i, j) for i in range(nb) for j in range(i, nb)]  # every block pair the search screens
 parr = np.array(pairs, dtype=np.int64)
 
 

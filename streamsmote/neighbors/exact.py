@@ -479,11 +479,6 @@ def _packed_blocks(X, B):
     return packed
 
 
-def _block_pairs(nb):
-    """Block pairs ``(I, J)``, ``I <= J``: the diagonal first, then by growing ``J - I``."""
-    return [(i, i + off) for off in range(nb) for i in range(nb - off)]
-
-
 def _tree_order(X, leaf):
     """A row order in which each run of ``leaf`` rows lies in one cell of a binary space
     partition: every cell is cut at the median of its rows along their principal direction
