@@ -12,6 +12,8 @@ import pytest
 import streamsmote as ss
 from streamsmote import _threads
 from streamsmote._budget import CHUNK_COPIES, FitBudget
+from streamsmote.neighbors import choose, kneighbors
+from streamsmote.neighbors.approx import approx_bytes
 from streamsmote.neighbors.exact import kneighbors_exact, plan_search, search_bytes
 from streamsmote.sampler import parse_memory
 
@@ -37,12 +39,19 @@ def _write_parquet(path, n, n_min, d, seed=0, row_group=50_000):
     return path
 
 
-def _run_peak_mb(args, threads):
-    """``python -m streamsmote ARGS`` in a child with ``threads`` threads; its own peak RSS
-    (MB) from ``wait4``."""
+def _run_peak_mb(args, threads, auto_exact_max=None):
+    """``python -m streamsmote ARGS`` in a child with ``threads`` threads (and ``auto``'s
+    exact search up to ``auto_exact_max`` rows); its own peak RSS (MB) from ``wait4``."""
     env = dict(os.environ, PYTHONPATH=REPO, NUMBA_NUM_THREADS=str(threads))
+    cmd = ["-m", "streamsmote"]
+    if auto_exact_max is not None:
+        cmd = [
+            "-c",
+            "import sys, streamsmote.neighbors as nb, streamsmote.cli as cli; "
+            f"nb.AUTO_EXACT_MAX = {auto_exact_max}; sys.exit(cli.main(sys.argv[1:]))",
+        ]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamsmote", *args],
+        [sys.executable, *cmd, *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -78,6 +87,53 @@ def test_child_peak_rss_within_limit(tmp_path):
     margin = 30
     assert peak <= baseline + limit / 2**20 + margin, (peak, baseline)
     assert len(pd.read_parquet(out)) == 2 * (n - n_min)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB: Linux")
+def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
+    # auto's switch to the approximate graph lowered to 20,000 rows so that a 60,000-row class
+    # takes it: about 64 MB (approx_bytes), which a 150 MB limit holds and a 30 MB limit
+    # does not; there auto searches exactly, within the limit, with the exact answer.
+    k, d, n, n_min, threads = 5, 8, 180_000, 60_000, 2
+    assert approx_bytes(n_min, d, k) > 60 << 20
+    data = _write_parquet(tmp_path / "d.parquet", n, n_min, d)
+    small = _write_parquet(tmp_path / "small.parquet", 20_000, 4_000, d, seed=1)
+    common = ["--target", "y", "--k", str(k), "--seed", "0", "--chunksize", "40000"]
+    common += ["--overwrite"]
+
+    def run(src, out, limit, neighbors="auto"):
+        args = ["resample", str(src), str(out), *common, "--neighbors", neighbors]
+        args += ["--memory-limit", str(limit)]
+        return _run_peak_mb(args, threads, auto_exact_max=20_000 if src == data else None)
+
+    # the process before the fit, with the same kernels loaded (twice: a warm disk cache)
+    for neighbors in ("approx", "exact", "approx"):
+        baseline = run(small, tmp_path / "s.parquet", 150 << 20, neighbors)
+    peaks = {}
+    for limit in (150 << 20, 30 << 20):
+        peaks[limit] = run(data, tmp_path / f"{limit}.parquet", limit)
+        assert peaks[limit] <= baseline + limit / 2**20 + 30, (peaks, baseline)
+    run(data, tmp_path / "exact.parquet", 30 << 20, "exact")
+    exact = pd.read_parquet(tmp_path / "exact.parquet")
+    tight = pd.read_parquet(tmp_path / f"{30 << 20}.parquet")
+    roomy = pd.read_parquet(tmp_path / f"{150 << 20}.parquet")
+    pd.testing.assert_frame_equal(tight, exact)  # 30 MB: the exact search
+    assert not roomy.equals(exact)  # 150 MB: the approximate graph, another answer
+    assert peaks[150 << 20] > peaks[30 << 20] + 20  # ... which used the room
+
+
+def test_choose_and_warn_by_the_approximate_graphs_footprint():
+    n, d, k = 1_000_000, 20, 5
+    need = approx_bytes(n, d, k)
+    assert choose(n, memory=None, n_features=d, k=k) == "approx"
+    assert choose(n, memory=need, n_features=d, k=k) == "approx"
+    assert choose(n, memory=need - 1, n_features=d, k=k) == "exact"
+    assert choose(n, "approx", memory=1, n_features=d, k=k) == "approx"  # as asked
+    assert choose(100, memory=1) == "exact"
+    X = np.random.default_rng(2).normal(size=(3_000, 4))
+    with pytest.warns(UserWarning, match=r'neighbors="approx" needs about \d+ MB .* 3000 rows'):
+        got = kneighbors(X, 5, method="approx", random_state=0, memory=1 << 20)
+    np.testing.assert_array_equal(got, kneighbors(X, 5, method="approx", random_state=0))
 
 
 def test_exact_search_same_answer_under_any_budget():

@@ -6,6 +6,8 @@ approximate graph (:mod:`.approx`: cached kernels, no compile once the disk cach
 never pays a compile (see :func:`choose`).
 """
 
+import warnings
+
 from .exact import kneighbors_exact
 
 __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
@@ -22,10 +24,13 @@ METHODS = ("auto", "exact", "approx", "pynndescent")
 AUTO_EXACT_MAX = 200_000
 
 
-def choose(n_rows, method="auto"):
+def choose(n_rows, method="auto", memory=None, n_features=1, k=5):
     """The backend that :func:`kneighbors` uses for a class of ``n_rows`` rows.
 
-    ``"auto"`` never pays a compile: it never picks pynndescent.
+    ``"auto"`` never pays a compile: it never picks pynndescent. Under a memory budget it
+    picks the approximate graph only if it fits (:func:`.approx.approx_bytes`); the exact
+    search plans its blocks to fit any budget above its floor, with the exact answer, but
+    takes longer on a large class (about 5x at 1M x 20).
 
     Parameters
     ----------
@@ -33,6 +38,10 @@ def choose(n_rows, method="auto"):
         Rows of the class.
     method : {"auto", "exact", "approx", "pynndescent"}, default="auto"
         Anything but ``"auto"`` is returned as it is.
+    memory : int, optional
+        Bytes the search may allocate (None: no bound).
+    n_features, k : int
+        Columns of the class and neighbours per row, for the approximate graph's footprint.
 
     Returns
     -------
@@ -45,10 +54,19 @@ def choose(n_rows, method="auto"):
     'exact'
     >>> choose(10_000_000)
     'approx'
+    >>> choose(10_000_000, memory=2**30, n_features=20)
+    'exact'
     """
     if method != "auto":
         return method
-    return "exact" if n_rows <= AUTO_EXACT_MAX else "approx"
+    if n_rows <= AUTO_EXACT_MAX:
+        return "exact"
+    if memory is not None:
+        from .approx import approx_bytes
+
+        if approx_bytes(n_rows, n_features, k) > memory:
+            return "exact"
+    return "approx"
 
 
 def kneighbors(X, k, method="auto", random_state=None, memory=None):
@@ -64,20 +82,31 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
     random_state : int or None
         Seed of the approximate graphs' random draws (``approx``, ``pynndescent``).
     memory : int, optional
-        Bytes the exact search may allocate (its scratch and outputs): it then plans its
+        Bytes the search may allocate (its scratch and outputs): the exact search plans its
         blocks to fit (:func:`streamsmote.neighbors.exact.plan_search`), with the same
-        answer. The approximate searches do not take a budget.
+        answer; ``"auto"`` takes the approximate graph only if it fits, and ``"approx"``
+        warns when it does not (pynndescent takes no budget).
 
     Returns
     -------
     ndarray of int64, shape (n, k)
     """
-    method = choose(X.shape[0], method)
+    n, d = X.shape
+    method = choose(n, method, memory=memory, n_features=d, k=k)
     if method == "exact":
         return kneighbors_exact(X, k, memory=memory)[0]
     if method == "approx":
-        from .approx import kneighbors_approx
+        from .approx import approx_bytes, kneighbors_approx
 
+        need = approx_bytes(n, d, k)
+        if memory is not None and need > memory:
+            warnings.warn(
+                f'neighbors="approx" needs about {need / 1e6:.0f} MB for a class of {n} rows x '
+                f"{d} columns, more than the {memory / 1e6:.0f} MB that memory_limit leaves "
+                'for the search; it runs anyway. Pass neighbors="exact" (it plans its blocks '
+                'to fit, slower on a large class) or "auto", or raise memory_limit.',
+                stacklevel=2,
+            )
         return kneighbors_approx(X, k, random_state=random_state)[0]
     from .pynndescent import kneighbors_pynndescent
 

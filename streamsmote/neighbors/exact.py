@@ -157,7 +157,7 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None, or
     # columns are made contiguous first, since numpy partitions each one.
     sample = np.ascontiguousarray(X[:: max(1, n // 16384)].T)
     mu = np.median(sample, axis=1).astype(np.float64)
-    Xc = (X - mu).astype(np.float32)
+    Xc = centred32(X, mu)
     cnorm = np.einsum("ij,ij->i", Xc, Xc)
     radius = float(np.sqrt(cnorm.max()))
     m = k + MARGIN
@@ -192,6 +192,24 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None, or
         out_d[bad] = bd
         out_i[bad] = bi
     return out_i, out_d
+
+
+def centred32(X, mu):
+    """``X - mu`` rounded to float32, subtracted in float64 by blocks of rows: the values of
+    ``(X - mu).astype(np.float32)`` without its float64 temporary of 8 bytes a value (160 MB
+    for 1M x 20 rows, more than the float32 copy itself).
+
+    Examples
+    --------
+    >>> X = np.arange(6.0).reshape(3, 2)
+    >>> centred32(X, X.mean(axis=0)).tolist()
+    [[-2.0, -2.0], [0.0, 0.0], [2.0, 2.0]]
+    """
+    out = np.empty(X.shape, dtype=np.float32)
+    step = max(1, (1 << 20) // max(1, X.shape[1]))  # blocks of 8 MB in float64
+    for lo in range(0, X.shape[0], step):
+        out[lo : lo + step] = X[lo : lo + step] - mu
+    return out
 
 
 def search_bytes(n, d, k, workers=None):
