@@ -274,14 +274,26 @@ def _grouped_edges(gs, gi, gnew, parts):
 
 
 @numba.njit(inline="always", **SERIAL)
-def _push_new(s, j, ls, li, lnew):
+def _push_new(s, j, ls, li, lnew, whole):
     """Insert ``(s, j)`` into the sorted list ``ls``/``li`` (flagged new in ``lnew``), dropping
     the last entry, unless ``j`` is already in it; whether it was inserted. The caller has
-    checked that ``(s, j)`` sorts before the last entry."""
+    checked that ``(s, j)`` sorts before the last entry.
+
+    ``whole`` (a constant at each call) looks for ``j`` in the whole list at once, vectorised,
+    instead of stopping at the first match: the join's offers are mostly pairs listed already
+    (applying them took 9.7 s of CPU time at 1M x 20, 6.2 s so), while a leaf's pushes are
+    mostly new and its screening loop ran 13% slower with the longer inlined code."""
     m = ls.shape[0]
-    for h in range(m):
-        if li[h] == j:
+    if whole:
+        listed = False
+        for h in range(m):
+            listed |= li[h] == j
+        if listed:
             return False
+    else:
+        for h in range(m):
+            if li[h] == j:
+                return False
     p = m - 1
     while p > 0 and (ls[p - 1] > s or (ls[p - 1] == s and li[p - 1] > j)):
         ls[p] = ls[p - 1]
@@ -399,7 +411,7 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
     order unrelated to distance. Later trees
     start from the lists' thresholds, tight by then: each dot product serves both of its rows
     (a tile's rows against the rows after them), and a pair already listed by an earlier tree
-    is dropped at its push, holding no slot."""
+    is dropped at its push, holding no slot. Returns a number of no meaning (see ``warm``)."""
     d = Xc.shape[1]
     m = gs.shape[1]
     L = 1
@@ -413,6 +425,7 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
     minima = np.empty(GROUPS, dtype=np.float32)  # scratch of _screen_diagonal
     td = np.empty((L if first else 0, m), dtype=np.float32)
     ti = np.empty((L if first else 0, m), dtype=np.int64)
+    warm = 0
     for b in range(l0, l1):
         rows = order[starts[b] : starts[b + 1]]
         size = rows.shape[0]
@@ -433,7 +446,12 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             thr[:size] = np.inf
         else:
             for a in range(size):
-                thr[a] = gs[rows[a], m - 1] - c[a]
+                g = rows[a]
+                thr[a] = gs[g, m - 1] - c[a]
+                # loads of the rest of the row's list (its other cache lines), all issued
+                # at once here instead of one miss at a time in the pushes: 12% of a later
+                # tree at 1M rows (measured); their sum is returned so that none is dropped
+                warm += gi[g, 0] + gi[g, m - 1] + gnew[g, 0] + (gs[g, 0] < 0)
         for r0 in range(0, size, LEAF_TILE):
             r1 = min(r0 + LEAF_TILE, size)
             S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
@@ -453,6 +471,7 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
                     gs[g, e] = td[a, e] + c[a]
                     gi[g, e] = rows[ti[a, e]]
                     gnew[g, e] = True
+    return warm
 
 
 @numba.njit(**SERIAL)
@@ -495,7 +514,7 @@ def _push_listed(gs, gi, gnew, p, j, s):
     and is not listed yet; whether it was pushed."""
     m = gs.shape[1]
     if s < gs[p, m - 1] or (s == gs[p, m - 1] and j < gi[p, m - 1]):
-        return _push_new(s, j, gs[p], gi[p], gnew[p])
+        return _push_new(s, j, gs[p], gi[p], gnew[p], False)
     return False
 
 
@@ -712,5 +731,5 @@ def _apply(op, oq, osc, lo, hi, gs, gi, gnew, thr):
         s = osc[e]
         q = oq[e]
         if s < gs[p, m - 1] or (s == gs[p, m - 1] and q < gi[p, m - 1]):
-            if _push_new(s, q, gs[p], gi[p], gnew[p]):
+            if _push_new(s, q, gs[p], gi[p], gnew[p], True):
                 thr[p] = gs[p, m - 1]
