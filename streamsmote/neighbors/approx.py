@@ -618,25 +618,30 @@ def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
                 break
         if not fresh:
             continue  # every pair of this join was compared in an earlier round
+        # the neighbours (no duplicates in a list), then the reverse neighbours they do not
+        # hold, each looked for among the neighbours at once (vectorised: the one-by-one
+        # search with an early exit cost as much as the pairs)
         c = 0
-        for a in range(width):
-            if a < m:
-                h = fi[v, a]
-                hn = fnew[v, a]
-            else:
-                h = ri[v, a - m]
-                hn = rnew[v, a - m]
+        for a in range(m):
+            h = fi[v, a]
             if h == _EMPTY:
-                continue
-            dup = False
-            for e in range(c):
-                if ids[e] == h:
-                    isnew[e] = isnew[e] or hn
-                    dup = True
-                    break
-            if not dup:
+                break
+            ids[c] = h
+            isnew[c] = fnew[v, a]
+            c += 1
+        listed = c
+        for e in range(nrev):
+            h = ri[v, e]
+            if h == _EMPTY:
+                break
+            at = -1
+            for a in range(listed):
+                at = a if ids[a] == h else at
+            if at >= 0:
+                isnew[at] = isnew[at] or rnew[v, e]
+            else:
                 ids[c] = h
-                isnew[c] = hn
+                isnew[c] = rnew[v, e]
                 c += 1
         need = cnt + c * (c - 1) + nrev
         if need > size:
