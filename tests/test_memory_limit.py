@@ -122,12 +122,15 @@ def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
     assert peaks[150 << 20] > peaks[30 << 20] + 20  # ... which used the room
 
 
-def test_choose_and_warn_by_the_approximate_graphs_footprint():
+def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
     n, d, k = 1_000_000, 20, 5
-    need = approx_bytes(n, d, k)
+    need = approx_bytes(n, d, k, threads=1)
     assert choose(n, memory=None, n_features=d, k=k) == "approx"
-    assert choose(n, memory=need, n_features=d, k=k) == "approx"
-    assert choose(n, memory=need - 1, n_features=d, k=k) == "exact"
+    for threads in (1, 2, 8):  # the choice, hence the graph, whatever the thread count
+        monkeypatch.setattr(_threads, "n_threads", lambda t=threads: t)
+        assert approx_bytes(n, d, k) == need + (threads - 1) * 8 * n  # the refinement's
+        assert choose(n, memory=need, n_features=d, k=k) == "approx"
+        assert choose(n, memory=need - 1, n_features=d, k=k) == "exact"
     assert choose(n, "approx", memory=1, n_features=d, k=k) == "approx"  # as asked
     assert choose(100, memory=1) == "exact"
     X = np.random.default_rng(2).normal(size=(3_000, 4))

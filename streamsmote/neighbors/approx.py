@@ -76,15 +76,17 @@ MIN_UPDATES = 0.01
 _EMPTY = np.iinfo(np.int32).max
 
 
-def approx_bytes(n, d, k):
-    """Bytes :func:`kneighbors_approx` allocates for ``n`` rows of ``d`` columns, at its peak.
+def approx_bytes(n, d, k, threads=None):
+    """Bytes :func:`kneighbors_approx` allocates for ``n`` rows of ``d`` columns, at its peak,
+    with ``threads`` threads (None: as many as it will use).
 
     Two phases peak: the forest (the float32 copy and its renumbered copy, the lists, every
     tree's order and each thread's partition scratch) and the refinement's reverse edges (the
     float32 copy, the lists, every list entry as a grouped edge, the reverse lists and each
     thread's edge counts). Measured peak RSS increase on 2 threads, k = 5: 797 MB at
     1M x 20 (843 predicted), 220 MB at 300k x 8 (250), 255 MB at 300k x 50 (301), 86 MB at
-    100k x 20 (99).
+    100k x 20 (99). Each thread adds 12 bytes a row to the forest (its partition scratch) and
+    8 to the refinement (its edge counts).
 
     Examples
     --------
@@ -92,7 +94,7 @@ def approx_bytes(n, d, k):
     843
     """
     m = k + MARGIN
-    parts = _threads.n_threads()
+    parts = _threads.n_threads() if threads is None else threads
     forest = 8 * d + 9 * m + 8 * N_TREES + 12 * parts + 24
     refine = 4 * d + 17 * m + 5 * MAX_REVERSE + 8 * parts + 120
     return n * max(forest, refine) + (16 << 20)
@@ -281,7 +283,7 @@ def _push_new(s, j, ls, li, lnew, whole):
 
     ``whole`` (a constant at each call) looks for ``j`` in the whole list at once, vectorised,
     instead of stopping at the first match: the join's offers are mostly pairs listed already
-    (applying them took 9.7 s of CPU time at 1M x 20, 6.2 s so), while a leaf's pushes are
+    (applying them took 9.7 s of CPU time at 1M x 20, 5.9 s so), while a leaf's pushes are
     mostly new and its screening loop ran 13% slower with the longer inlined code."""
     m = ls.shape[0]
     if whole:
