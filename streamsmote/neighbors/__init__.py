@@ -15,12 +15,12 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
 # neighbors="auto" (benchmarks/results_graph.md, warm, 20-d isotropic): the exact search up to
-# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.01 s
-# against 1.47 s), within 11% of approx at 160k (3.78 s against 3.40 s) and gives the exact
+# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.08 s
+# against 1.26 s); at 160k approx takes 2.76 s against 3.30 s, but exact gives the exact
 # answer, identical to imbalanced-learn (a SUSY-sized minority of 170k rows stays exact);
-# at 320k approx takes 8.05 s against 13.4 s. pynndescent is never chosen: it compiles for
-# 30-60 s in every process, and even once compiled it is slower than approx at 1M rows
-# (41.0 s against 33.0 s isotropic, 35.6 s against 23.6 s clustered).
+# at 320k approx takes 6.66 s against 11.7 s. pynndescent is never chosen: it compiles for
+# 20-60 s in every process, and even once compiled it is slower than approx at 1M rows
+# (38.4 s against 26.0 s isotropic, 30.6 s against 20.3 s clustered).
 AUTO_EXACT_MAX = 200_000
 
 
