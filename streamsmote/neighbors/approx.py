@@ -153,21 +153,20 @@ def kneighbors_approx(X, k, random_state=None):
         n_leaves = _rp_tree(Xc, LEAF, draws[t], order, starts)
         return order, starts[: n_leaves + 1]
 
-    trees = map_tasks(tree, list(range(N_TREES)))
+    first = tree(0)
     # Rows renumbered in the first tree's order: a row's neighbours, and theirs, then sit
     # nearby in memory, which the refinement's scattered reads need at millions of rows.
-    perm = trees[0][0]
-    inv = np.empty(n, dtype=np.int64)
-    inv[perm] = np.arange(n)
+    perm = first[0]
     Xc = Xc[perm]
     cn = cn[perm]
+    trees = [(np.arange(n), first[1])] + map_tasks(tree, list(range(1, N_TREES)))
+    first = None
     with _single_threaded_blas():
         _openblas_wide_call(X.shape[1])
         # Trees one after the other (their leaves overlap); runs of leaves of one tree in
         # parallel (a leaf's rows are in no other leaf of its tree).
         for t in range(N_TREES):
             order, starts = trees[t]
-            order = np.arange(n) if t == 0 else inv[order]
             trees[t] = None
             n_leaves = starts.size - 1
             runs = np.linspace(0, n_leaves, -(-n_leaves // LEAF_RUN) + 1).astype(np.int64)
@@ -177,7 +176,7 @@ def kneighbors_approx(X, k, random_state=None):
                 ),
                 list(range(runs.size - 1)),
             )
-    order = starts = inv = None
+    order = starts = None
     _refine_rounds(Xc, gs, gi, gnew)
     gs = gnew = Xc = None
     # Back to the caller's row numbers: row perm[p] lists perm[gi[p]].
