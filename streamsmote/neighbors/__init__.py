@@ -15,12 +15,12 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
 # neighbors="auto" (benchmarks/results_graph.md, warm, 20-d isotropic): the exact search up to
-# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.08 s
-# against 1.26 s); at 160k approx takes 2.76 s against 3.30 s, but exact gives the exact
+# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.07 s
+# against 1.26 s); at 160k approx takes 2.81 s against 3.37 s, but exact gives the exact
 # answer, identical to imbalanced-learn (a SUSY-sized minority of 170k rows stays exact);
-# at 320k approx takes 6.66 s against 11.7 s. pynndescent is never chosen: it compiles for
-# 20-60 s in every process, and even once compiled it is slower than approx at 1M rows
-# (38.4 s against 26.0 s isotropic, 30.6 s against 20.3 s clustered).
+# at 320k approx takes 6.47 s against 11.3 s. pynndescent is never chosen: it compiles for
+# 20-50 s in every process, and even once compiled it is slower than approx at 1M rows
+# (35.4 s against 23.4 s isotropic, 29.6 s against 18.6 s clustered).
 AUTO_EXACT_MAX = 200_000
 
 
