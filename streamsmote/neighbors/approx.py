@@ -80,13 +80,13 @@ def approx_bytes(n, d, k, threads=None):
     """Bytes :func:`kneighbors_approx` allocates for ``n`` rows of ``d`` columns, at its peak,
     with ``threads`` threads (None: as many as it will use).
 
-    Two phases peak: the forest (the float32 copy and its renumbered copy, the lists, every
-    tree's order and each thread's partition scratch) and the refinement's reverse edges (the
-    float32 copy, the lists, every list entry as a grouped edge, the reverse lists and each
-    thread's edge counts). Measured peak RSS increase on 2 threads, k = 5: 797 MB at
-    1M x 20 (843 predicted), 220 MB at 300k x 8 (250), 255 MB at 300k x 50 (301), 86 MB at
-    100k x 20 (99). Each thread adds 12 bytes a row to the forest (its partition scratch) and
-    8 to the refinement (its edge counts).
+    Two phases peak: the forest (the float32 copy, counted twice for the moment it is
+    renumbered, the lists, every tree's order and each thread's partition scratch) and the
+    refinement's reverse edges (the float32 copy, the lists, every list entry as a grouped
+    edge, the reverse lists and each thread's edge counts). Measured peak RSS increase on 2
+    threads, k = 5: 798 MB at 1M x 20 (843 predicted), 219 MB at 300k x 8 (250), 237 MB at
+    300k x 50 (301), 78 MB at 100k x 20 (99). Each thread adds 12 bytes a row to the forest
+    (its partition scratch) and 8 to the refinement (its edge counts).
 
     Examples
     --------
