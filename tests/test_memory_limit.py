@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import streamsmote as ss
-from streamsmote import _threads
+from streamsmote import _threads, neighbors
 from streamsmote._budget import CHUNK_COPIES, FitBudget
 from streamsmote.neighbors import choose, kneighbors
 from streamsmote.neighbors.approx import approx_bytes
@@ -112,8 +112,8 @@ def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
         return _run_peak_mb(args, threads, auto_exact_max=20_000 if src == data else None)
 
     # the process before the fit, with the same kernels loaded (twice: a warm disk cache)
-    for neighbors in ("approx", "exact", "approx"):
-        baseline = run(small, tmp_path / "s.parquet", 150 << 20, neighbors)
+    for backend in ("approx", "exact", "approx"):
+        baseline = run(small, tmp_path / "s.parquet", 150 << 20, backend)
     peaks = {}
     for limit in (150 << 20, 30 << 20):
         peaks[limit] = run(data, tmp_path / f"{limit}.parquet", limit)
@@ -139,6 +139,10 @@ def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
     assert choose(n, "approx", memory=1, n_features=d, k=k) == "approx"  # as asked
     assert choose(100, memory=1) == "exact"
     X = np.random.default_rng(2).normal(size=(3_000, 4))
+    monkeypatch.setattr(neighbors, "AUTO_EXACT_MAX", 1_000)
+    with pytest.warns(UserWarning, match=r'"auto" searches a class of 3000 rows exactly'):
+        got = kneighbors(X, 5, memory=1 << 20)
+    np.testing.assert_array_equal(got, kneighbors_exact(X, 5)[0])
     with pytest.warns(UserWarning, match=r'neighbors="approx" needs about \d+ MB .* 3000 rows'):
         got = kneighbors(X, 5, method="approx", random_state=0, memory=1 << 20)
     np.testing.assert_array_equal(got, kneighbors(X, 5, method="approx", random_state=0))

@@ -94,8 +94,23 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
     ndarray of int64, shape (n, k)
     """
     n, d = X.shape
+    asked = method
     method = choose(n, method, memory=memory, n_features=d, k=k)
     if method == "exact":
+        if asked == "auto" and n > AUTO_EXACT_MAX:
+            from .approx import approx_bytes
+
+            need = approx_bytes(n, d, k, threads=1)
+            warnings.warn(
+                f'neighbors="auto" searches a class of {n} rows exactly: the approximate graph '
+                f"needs about {need / 1e6:.0f} MB, more than the {memory / 1e6:.0f} MB that "
+                "memory_limit leaves for the search, and the exact search takes time "
+                "quadratic in the class size (142 s at 1M x 20 on 2 cores, against 24 s). Raise "
+                f"memory_limit by {(need - memory) / 1e6:.0f} MB to use the approximate graph, "
+                "or pass "
+                'neighbors="exact" to keep the exact search without this warning.',
+                stacklevel=2,
+            )
         return kneighbors_exact(X, k, memory=memory)[0]
     if method == "approx":
         from .approx import approx_bytes, kneighbors_approx
