@@ -107,8 +107,7 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
                 "memory_limit leaves for the search, and the exact search takes time "
                 "quadratic in the class size (142 s at 1M x 20 on 2 cores, against 24 s). Raise "
                 f"memory_limit by {(need - memory) / 1e6:.0f} MB to use the approximate graph, "
-                "or pass "
-                'neighbors="exact" to keep the exact search without this warning.',
+                'or pass neighbors="exact" to keep the exact search without this warning.',
                 stacklevel=2,
             )
         return kneighbors_exact(X, k, memory=memory)[0]
