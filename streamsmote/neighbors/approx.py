@@ -157,7 +157,7 @@ def kneighbors_approx(X, k, random_state=None):
     # Rows renumbered in the first tree's order: a row's neighbours, and theirs, then sit
     # nearby in memory, which the refinement's scattered reads need at millions of rows. The
     # other trees are cut on the renumbered rows, whose cells then gather rows near each other
-    # in memory too (trees 14% faster, leaves 3%, at 1M rows).
+    # in memory too (the trees 14% faster at 1M rows).
     perm = first[0]
     Xc = Xc[perm]
     cn = cn[perm]
