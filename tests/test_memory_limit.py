@@ -49,8 +49,8 @@ def _run_peak_mb(args, threads, auto_exact_max=None):
     env = dict(os.environ, PYTHONPATH=REPO, NUMBA_NUM_THREADS=str(threads))
     code = (
         "import sys, streamsmote.neighbors as nb, streamsmote.cli as cli\n"
-        f"if {auto_exact_max is not None}:\n    nb.AUTO_EXACT_MAX = {auto_exact_max}\n"
-        "rc = cli.main(sys.argv[1:])\n"
+        + ("" if auto_exact_max is None else f"nb.AUTO_EXACT_MAX = {auto_exact_max}\n")
+        + "rc = cli.main(sys.argv[1:])\n"
         "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0]\n"
         "print('peak-kB', hwm.split()[1], file=sys.stderr)\n"
         "sys.exit(rc)\n"

@@ -34,7 +34,7 @@ from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import run_rows
 from ..kernels.topk import NO_INDEX, RUN
-from .exact import _U32, _packed_blocks, _single_threaded_blas
+from .exact import _U32, _packed_blocks, _single_threaded_blas, centred32
 
 # Reference rows per block, and query rows per tile of products: a tile of float32 products
 # (128 KB) is screened while it is still in cache.
@@ -114,7 +114,7 @@ class RunningTopM:
         self._values = np.full((n_q, self.M, d), np.nan, self.Q.dtype) if with_values else None
         # Screening data, centred on the queries' mean so that float32 keeps their precision.
         self._mu = self.Q.mean(axis=0, dtype=np.float64) if n_q else np.zeros(d)
-        self._Qc = (self.Q - self._mu).astype(np.float32)
+        self._Qc = centred32(self.Q, self._mu)
         qn = np.einsum("ij,ij->i", self._Qc, self._Qc, dtype=np.float64)
         self._qn = qn
         self._qr = np.sqrt(qn)
@@ -150,7 +150,7 @@ class RunningTopM:
 
         screened = None
         if n_q * n_r > BRUTE_MAX_PAIRS and self._finite:
-            Rc = (R - self._mu).astype(np.float32)
+            Rc = centred32(R, self._mu)
             rn = np.einsum("ij,ij->i", Rc, Rc)
             if np.isfinite(rn).all():  # else float32 overflowed: brute force below
                 screened = Rc, rn

@@ -197,7 +197,8 @@ def kneighbors_exact(X, k, Q=None, self_idx=None, *, stats=None, memory=None, or
 def centred32(X, mu):
     """``X - mu`` rounded to float32, subtracted in float64 by blocks of rows: the values of
     ``(X - mu).astype(np.float32)`` without its float64 temporary of 8 bytes a value (160 MB
-    for 1M x 20 rows, more than the float32 copy itself).
+    for 1M x 20 rows, more than the float32 copy itself). Every search centres its rows with
+    it: the exact self-search and its query blocks, the cross search and the approximate graph.
 
     Examples
     --------
@@ -358,7 +359,7 @@ def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out
         if own:
             Qo, qorder, sidx_o = Xc, order, np.arange(n, dtype=np.int64)
         else:
-            Qo = (Q - mu).astype(np.float32)
+            Qo = centred32(Q, mu)
             qorder = _tree_order(Qo, QUERY_BLOCK)
             _permute_rows(Qo, qorder)
             rank = np.empty(n, dtype=np.int64)
@@ -391,7 +392,7 @@ def _search_queries(X, Q, self_idx, own, order, Xc, cnorm, mu, proof, out_d, out
             visit = np.lexsort((np.einsum("ij,ij->i", off, off), gap))
             gaps = gap[visit]
         else:
-            Qc = (Q[q0:q1] - mu).astype(np.float32)
+            Qc = centred32(Q[q0:q1], mu)
             rows, sidx, visit, gaps = slice(q0, q1), self_idx[q0:q1], every, no_gaps
         cand_s = np.full((q1 - q0, m), np.inf, dtype=np.float32)
         cand_i = np.full((q1 - q0, m), NO_INDEX, dtype=np.int64)
