@@ -6,6 +6,9 @@ pynndescent compiles its build functions for about a minute on its first call in
 that cost in this one module.
 """
 
+import importlib
+import sys
+
 import numpy as np
 import pytest
 
@@ -335,6 +338,24 @@ def test_pynndescent_recall(isotropic, truth_isotropic):
     check_lists(found, dist)
     assert pynndescent.is_warm()
     np.testing.assert_array_equal(kneighbors(X, 5, method="pynndescent", random_state=0), found)
+    # under a limit it cannot keep, it says so and builds the same graph
+    with pytest.warns(UserWarning, match=r'"pynndescent" needs about \d+ MB .* 6000 rows'):
+        got = kneighbors(X, 5, method="pynndescent", random_state=0, memory=1 << 20)
+    np.testing.assert_array_equal(got, found)
+
+
+def test_pynndescent_footprint_counts_import_and_compile_once(monkeypatch):
+    n, d, k = 1_000_000, 20, 5
+    monkeypatch.setattr(pynndescent, "_warm", True)
+    importlib.import_module("pynndescent")  # imported: its import is not counted
+    warm = pynndescent.pynndescent_bytes(n, d, k)
+    assert 700e6 < warm < 900e6  # 803 MB measured (peak RSS increase, 2 threads)
+    monkeypatch.setattr(pynndescent, "_warm", False)
+    assert pynndescent.pynndescent_bytes(n, d, k) == warm + pynndescent.COMPILE_BYTES
+    monkeypatch.delitem(sys.modules, "pynndescent")
+    assert pynndescent.pynndescent_bytes(n, d, k) == (
+        warm + pynndescent.COMPILE_BYTES + pynndescent.IMPORT_BYTES
+    )
 
 
 def test_smote_and_online_index_with_pynndescent():

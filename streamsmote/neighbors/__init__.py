@@ -86,8 +86,8 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
     memory : int, optional
         Bytes the search may allocate (its scratch and outputs): the exact search plans its
         blocks to fit (:func:`streamsmote.neighbors.exact.plan_search`), with the same
-        answer; ``"auto"`` takes the approximate graph only if it fits, and ``"approx"``
-        warns when it does not (pynndescent takes no budget).
+        answer; ``"auto"`` takes the approximate graph only if it fits; ``"approx"`` and
+        ``"pynndescent"`` warn when they do not fit, and run anyway.
 
     Returns
     -------
@@ -114,16 +114,23 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
     if method == "approx":
         from .approx import approx_bytes, kneighbors_approx
 
-        need = approx_bytes(n, d, k)
-        if memory is not None and need > memory:
-            warnings.warn(
-                f'neighbors="approx" needs about {need / 1e6:.0f} MB for a class of {n} rows x '
-                f"{d} columns, more than the {memory / 1e6:.0f} MB that memory_limit leaves "
-                'for the search; it runs anyway. Pass neighbors="exact" (it plans its blocks '
-                'to fit, slower on a large class) or "auto", or raise memory_limit.',
-                stacklevel=2,
-            )
+        _warn_over(method, approx_bytes(n, d, k), n, d, memory)
         return kneighbors_approx(X, k, random_state=random_state)[0]
-    from .pynndescent import kneighbors_pynndescent
+    from .pynndescent import kneighbors_pynndescent, pynndescent_bytes
 
+    _warn_over(method, pynndescent_bytes(n, d, k), n, d, memory)
     return kneighbors_pynndescent(X, k, random_state=random_state)[0]
+
+
+def _warn_over(method, need, n, d, memory):
+    """Warn that the graph ``method`` (asked for by name) needs ``need`` bytes, more than the
+    ``memory`` the limit leaves for the search (nothing without a limit)."""
+    if memory is None or need <= memory:
+        return
+    warnings.warn(
+        f'neighbors="{method}" needs about {need / 1e6:.0f} MB for a class of {n} rows x '
+        f"{d} columns, more than the {memory / 1e6:.0f} MB that memory_limit leaves "
+        'for the search; it runs anyway. Pass neighbors="exact" (it plans its blocks '
+        'to fit, slower on a large class) or "auto", or raise memory_limit.',
+        stacklevel=3,
+    )

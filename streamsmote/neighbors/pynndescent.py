@@ -12,6 +12,8 @@ with :data:`BUILD_NEIGHBORS` neighbours and the k best are kept after an exact f
 re-ranking, which also orders ties like the exact path does.
 """
 
+import sys
+
 import numpy as np
 
 from .._threads import run_rows
@@ -20,12 +22,43 @@ from .exact import kneighbors_exact
 
 # recall@5 on 100k 20-d Gaussian points: 0.93 at 15, 0.97 at 20, 0.99 at 24 (3.6 s vs 4.6 s).
 BUILD_NEIGHBORS = 20
+# Peak RSS increase of a build, measured on 2 threads with k = 5 (21 neighbours a row): 96 MB
+# at 100k x 20, 246 MB at 300k x 20, 803 MB at 1M x 20, 244 and 276 MB at 300k x 8 and x 50
+# (pynndescent_bytes: 96, 256, 816, 242, 292). Importing pynndescent takes 131 MB more, and
+# its first build in a process compiles for another 176 MB (272 MB at 100k x 20).
+IMPORT_BYTES = 131 << 20
+COMPILE_BYTES = 176 << 20
 _warm = False
 
 
 def is_warm():
     """Whether pynndescent has already compiled its build functions in this process."""
     return _warm
+
+
+def pynndescent_bytes(n, d, k):
+    """Bytes :func:`kneighbors_pynndescent` takes at its peak for ``n`` rows of ``d`` columns,
+    in this process: with pynndescent's import if it is not imported yet, and with the
+    compile of its build functions if they have not run yet (:func:`is_warm`). pynndescent
+    takes no budget; this only lets ``memory_limit`` warn.
+
+    Examples
+    --------
+    >>> round((pynndescent_bytes(2_000_000, 20, 5) - pynndescent_bytes(1_000_000, 20, 5)) / 1e6)
+    794
+    """
+    nn = _build_neighbors(n, k)
+    need = n * (34 * (nn + 1) + 4 * d) + (16 << 20)
+    if not _warm:
+        need += COMPILE_BYTES
+    if "pynndescent" not in sys.modules:
+        need += IMPORT_BYTES
+    return need
+
+
+def _build_neighbors(n, k, n_neighbors=None):
+    """Neighbours of a row in pynndescent's graph (without the row itself)."""
+    return min(n - 1, n_neighbors or max(BUILD_NEIGHBORS, 2 * k + 1))
 
 
 def kneighbors_pynndescent(X, k, random_state=None, n_neighbors=None):
@@ -56,7 +89,7 @@ def kneighbors_pynndescent(X, k, random_state=None, n_neighbors=None):
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
     n = X.shape[0]
-    nn = min(n - 1, n_neighbors or max(BUILD_NEIGHBORS, 2 * k + 1))
+    nn = _build_neighbors(n, k, n_neighbors)
     index = NNDescent(
         X,
         n_neighbors=nn + 1,
