@@ -1,7 +1,7 @@
 """Shared helpers for the streamsmote benchmarks.
 
 * :func:`run_child` runs a Python snippet in a fresh child process and returns its wall time,
-  its own peak RSS (``ru_maxrss`` from ``os.wait4``, so only that child is counted) and the
+  its own peak RSS (its ``VmHWM`` as it exits: see :data:`_PRELUDE`) and the
   JSON objects it printed with :func:`emit` (defined in the child's prelude).
 * :func:`chunks` / :func:`blobs` generate imbalanced Gaussian blobs reproducibly from a seed,
   one chunk at a time; :func:`write_parquet_file` / :func:`write_csv_file` write them to disk
@@ -31,12 +31,27 @@ REPO = os.path.dirname(BENCH_DIR)
 DATA_DIR = os.environ.get("SSBENCH_DIR", "/tmp/ssbench")
 PYTHON = sys.executable
 
+# A child's peak RSS is read from its own ``VmHWM`` (Linux), never from ``ru_maxrss``: Python
+# starts a child with vfork, so the exec records the *parent's* peak as the child's starting
+# ``ru_maxrss`` (a parent that peaked at 500 MB has every child report at least 500 MB, an
+# empty one included; measured), in ``os.wait4`` and in the child's own ``getrusage`` alike.
 _PRELUDE = f"""\
-import json as _json, os as _os, resource as _resource, sys as _sys, time as _time
+import atexit as _atexit, json as _json, os as _os, resource as _resource, sys as _sys
+import time as _time
 _sys.path.insert(0, {BENCH_DIR!r})
+def peak_mb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024
 def emit(**kw):
-    kw.setdefault("rss_mb", _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
+    kw.setdefault("rss_mb", peak_mb())
     print("@@JSON " + _json.dumps(kw), flush=True)
+_atexit.register(lambda: print("@@JSON " + _json.dumps(dict(own_peak_mb=peak_mb())), flush=True))
 """
 
 
@@ -127,12 +142,16 @@ def run_child(code, env=None, timeout=None, label=None):
     err_f.seek(0)
     stdout, stderr = out_f.read(), err_f.read()
     out = [json.loads(line[7:]) for line in stdout.splitlines() if line.startswith("@@JSON ")]
+    own_peak = [o.pop("own_peak_mb") for o in out if "own_peak_mb" in o]
+    out = [o for o in out if o]
     res = {}
     for o in out:
         res.update(o)
     res.update(
         wall=wall,
-        rss_mb=ru.ru_maxrss / 1024,
+        # its own peak, printed as it exits (see _PRELUDE); a killed child did not print it,
+        # and its wait4 peak is only an upper bound (at least the parent's peak)
+        rss_mb=own_peak[-1] if own_peak else ru.ru_maxrss / 1024,
         cpu_s=ru.ru_utime + ru.ru_stime,  # user + system CPU of the child (and its children)
         out=out,
         ok=proc.returncode == 0 and not timed_out,

@@ -9,7 +9,8 @@
   loading the kernels from a disk cache that a priming child filled first, whose cold compile
   is reported apart); *warm* is a second build in the same process, with another seed. CPU
   is the process CPU time of the fresh build (all threads), steadier than wall time on a busy
-  machine. Peak RSS is the child's ``ru_maxrss``; the data alone is reported apart.
+  machine. Peak RSS is the child's own (its ``VmHWM``, see ``_common.py``); the data alone is
+  reported apart.
 * Recall@5: on 2,000 random query rows, against a brute-force float64 search computed once per
   data set by another child and kept on disk.
 * auto: exact and approx warm build times from 20k to 320k rows (isotropic, 20-d); the
@@ -80,9 +81,8 @@ emit(done=True)
 _BUILD = (
     _DATA
     + """
-import resource
 X = make({kind!r}, {n})
-emit(rss_data=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+emit(rss_data=peak_mb())
 from streamsmote.neighbors import kneighbors
 def build(seed):
     t, c = time.perf_counter(), time.process_time()

@@ -4,11 +4,11 @@ in memory (time, peak RSS, identical output), SMOTE-NC with high-cardinality cat
 (where imbalanced-learn runs out of memory), and SMOTE-NC / SMOTE-N streamed from Parquet
 files of 1M and 5M rows (bounded memory).
 
-Every configuration runs in its own fresh child process (:func:`_common.run_child`); peak RSS
-is that child's ``ru_maxrss``. streamsmote children use a numba disk cache primed by one
-earlier child (whose time, the first-ever compile, is reported apart). imbalanced-learn
-children run under an address-space limit (``RLIMIT_AS``, 16 GiB) so that a huge allocation
-fails with ``MemoryError`` instead of taking the machine down.
+Every configuration runs in its own fresh child process (:func:`_common.run_child`); peak RSS is
+that child's own (its ``VmHWM``, see ``_common.py``). streamsmote children use a numba disk cache
+primed by one earlier child (whose time, the first-ever compile, is reported apart).
+imbalanced-learn children run under an address-space limit (``RLIMIT_AS``, 16 GiB) so that a huge
+allocation fails with ``MemoryError`` instead of taking the machine down.
 
 Outputs are compared in a separate child: each run pickles its ``(X_res, y_res)`` into a
 temporary directory that is removed at the end; the Parquet files of the streaming section
@@ -176,7 +176,7 @@ from bench_nominal import mixed_frame
 X, y = mixed_frame({n}, {levels!r}, n_num={n_num})
 from imblearn.over_sampling import {cls}
 sm = {cls}({args}random_state=0)
-emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
+emit(before_mb=peak_mb())
 t = time.perf_counter()
 try:
     Xr, yr = sm.fit_resample(X, y)
@@ -198,7 +198,7 @@ from bench_nominal import mixed_frame
 X, y = mixed_frame({n}, {levels!r}, n_num={n_num})
 import streamsmote as ss
 sm = ss.{cls}({args}random_state=0, neighbors="exact")
-emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
+emit(before_mb=peak_mb())
 t = time.perf_counter()
 Xr, yr = sm.fit_resample(X, y)
 emit(t=time.perf_counter() - t, n_out=int(len(yr)))

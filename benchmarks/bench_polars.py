@@ -2,7 +2,8 @@
 the same file streamed with ``read_parquet``/``read_csv`` and with ``from_polars`` over a
 ``scan_parquet``/``scan_csv`` query.
 
-Every configuration runs in its own child process; peak RSS is that child's ``ru_maxrss``.
+Every configuration runs in its own child process; peak RSS is that child's own (its
+``VmHWM``, see ``_common.py``).
 In memory, the time is the median of 3 warm calls (the first call, which loads numba's
 kernels, is not counted); streamed, it is one full ``write_parquet(sm.resample_chunks(src))``
 pass, the child's peak RSS included numba's kernels in both columns alike.

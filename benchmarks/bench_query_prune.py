@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import fmt_s, machine_info, md_table, run_child, section_run  # noqa: E402
 
 _CHILD = """
-import os, resource, time, hashlib
+import os, time, hashlib
 import numpy as np
 from streamsmote.neighbors import exact
 from streamsmote.neighbors.cells import kneighbors_cells
@@ -55,11 +55,11 @@ def run(name, fn):
     return out
 
 
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss0 = peak_mb()
 memory = search_bytes(n, d, 5)
 stats = {{}}
 g_query = run("query", lambda: kneighbors_exact(X, 5, memory=memory, stats=stats)[0])
-res["query_rss_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+res["query_rss_mb"] = peak_mb() - rss0
 res["query_budget_mb"] = memory / 2**20
 res["skipped"] = stats.get("skipped", 0) / max(1, stats.get("pairs", 1))
 kneighbors_exact(X[:5000], 5)  # the other kernels loaded

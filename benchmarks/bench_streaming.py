@@ -2,7 +2,8 @@
 SUSY-IR16 shape streamed from Parquet against imbalanced-learn in memory, and the command
 line from CSV to CSV on the demo's data beside a bare read and a bare write of the same file.
 
-Every configuration runs in its own child process; peak RSS is that child's ``ru_maxrss``.
+Every configuration runs in its own child process; peak RSS is that child's own (its
+``VmHWM``, see ``_common.py``).
 Data files are generated once into ``$SSBENCH_DIR`` (default ``/tmp/ssbench``), never into
 the repository.
 

@@ -4,8 +4,8 @@ memory, in the same run.
 The data: Gaussian blobs of the SUSY data set's shape (2,881,796 rows x 18 float64 features,
 169,623 rows of class 1, the rest class 0) in one Parquet file with 400,000-row row groups,
 generated once into ``$SSBENCH_DIR`` (no download). Each configuration runs in its own child
-process; peak RSS is that child's ``ru_maxrss`` (``os.wait4``), time the child's wall clock
-(interpreter start, imports, reading, fit, output).
+process; peak RSS is that child's own (its ``VmHWM``, see ``_common.py``), time the child's
+wall clock (interpreter start, imports, reading, fit, output).
 
 * streamsmote: ``streamsmote resample susy.parquet out.parquet --target label --neighbors exact
   --seed 0 [--memory-limit ...]`` (the CLI in the child, output written to Parquet), numba's
@@ -178,7 +178,7 @@ def bench_susy(cfg, tmp, env):
             f"{cfg['row_group']:,}-row row groups)",
             "",
             "Each run is a fresh child process; time is its wall clock (start, imports, "
-            "reading, fit, output), peak RSS its `ru_maxrss` (MB = 2^20 bytes). streamsmote "
+            "reading, fit, output), peak RSS its own `VmHWM` (MB = 2^20 bytes). streamsmote "
             "runs the CLI (`streamsmote resample in.parquet out.parquet --target label "
             "--neighbors exact --seed 0`, 100,000-row chunks, output written to Parquet) with "
             "a warm numba disk cache; imbalanced-learn loads the file with pandas and resamples "

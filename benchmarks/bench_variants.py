@@ -3,11 +3,11 @@
 ``KMeansSMOTE`` against imbalanced-learn's in memory (time, peak RSS, identical output), and
 Borderline-1 / ADASYN (and SVM / KMeans) streamed Parquet → Parquet (bounded memory).
 
-Every configuration runs in its own fresh child process (:func:`_common.run_child`); peak RSS
-is that child's ``ru_maxrss``. streamsmote children use a numba disk cache primed by one
-earlier child (whose time, the first-ever compile, is reported apart). imbalanced-learn
-children run under an address-space limit (``RLIMIT_AS``, 16 GiB) so that a huge allocation
-fails with ``MemoryError`` instead of taking the machine down, and under a wall-time cap
+Every configuration runs in its own fresh child process (:func:`_common.run_child`); peak RSS is
+that child's own (its ``VmHWM``, see ``_common.py``). streamsmote children use a numba disk cache
+primed by one earlier child (whose time, the first-ever compile, is reported apart).
+imbalanced-learn children run under an address-space limit (``RLIMIT_AS``, 16 GiB) so that a huge
+allocation fails with ``MemoryError`` instead of taking the machine down, and under a wall-time cap
 (reported as such).
 
 Outputs are compared in a separate child: each run saves its ``(X_res, y_res)`` as ``.npy``
@@ -120,7 +120,7 @@ _r.setrlimit(_r.RLIMIT_AS, ({AS_LIMIT}, {AS_LIMIT}))
 
 # the timed call, shared by both libraries' children: memory before, time, result saved
 _FIT = """
-emit(before_mb=_resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024)
+emit(before_mb=peak_mb())
 t = time.perf_counter()
 try:
     Xr, yr = sm.fit_resample(X, y)
