@@ -3,6 +3,7 @@ centres, the projection that cuts a cell of the space partition, and the first s
 diagonal block (each row's m smallest scores within its block, however its threshold was
 found)."""
 
+import numba
 import numpy as np
 import pytest
 
@@ -84,3 +85,26 @@ def test_diagonal_screen_keeps_each_rows_m_smallest(bj, m, ties):
         assert np.array_equal(td[j0 + a, : keys.size], scores[a, keys])
         assert thr[j0 + a] == td[j0 + a, m - 1]
     assert np.all(ti[:j0] == NO_INDEX) and np.all(ti[j0 + bj :] == NO_INDEX)
+
+
+def test_screens_are_marked_for_wide_vectors():
+    # the mark reaches the LLVM function of each screen (and so its inlined pre-checks);
+    # compiled again, uncached here: a kernel loaded from the disk cache has no IR to show
+    from streamsmote.kernels import WIDE_ATTRIBUTE
+    from streamsmote.kernels.topk import _screen_rows
+
+    f32 = np.float32
+    S, cn, flags = np.zeros((4, 8), f32), np.zeros(8, f32), np.zeros(16, np.uint8)
+    td, ti, thr = (
+        np.full((12, 3), np.inf, f32),
+        np.full((12, 3), NO_INDEX),
+        np.full(12, np.inf, f32),
+    )
+    calls = [
+        (_screen_rows, (S, cn[:4], cn, 0, 4, False, td, ti, thr, flags)),
+        (_screen_diagonal, (S, cn, 0, 0, td, ti, thr, flags, np.empty(GROUPS, f32))),
+    ]
+    for kernel, args in calls:
+        fresh = numba.njit(nogil=True)(kernel.py_func)
+        fresh(*args)
+        assert WIDE_ATTRIBUTE in fresh.inspect_llvm(fresh.signatures[0]), kernel

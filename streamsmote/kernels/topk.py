@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from .._config import SERIAL
+from . import wide_vectors
 
 NO_INDEX = np.iinfo(np.int64).max
 # Scores checked at once by the vectorised pre-check of the cross search (measured: 64).
@@ -230,6 +231,7 @@ def _screen_rows(S, cn_i, cn_j, i0, j0, diag, td, ti, thr, flags):
     also beats the thread's own m-th: two threads writing one threshold can leave the larger
     value, above this thread's m-th, and a push must never drop a better entry. Rows and
     lists are indexed in place, never sliced per row (see :func:`_any_hit`)."""
+    wide_vectors()  # 512-bit vectors where the CPU has them
     bi, bj = S.shape
     m = td.shape[1]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
@@ -318,6 +320,7 @@ def _screen_diagonal(S, cn_j, r0, j0, td, ti, thr, flags, g):
     Every score below it is pushed (little more than m) and the others are not: the m pushed
     below it prove them out, as the m-th of a list does. Rows and lists are indexed in place,
     never sliced per row (see :func:`_any_hit`)."""
+    wide_vectors()  # 512-bit vectors where the CPU has them
     bi, bj = S.shape
     m = td.shape[1]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
