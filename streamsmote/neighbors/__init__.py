@@ -15,12 +15,12 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
 # neighbors="auto" (benchmarks/results_graph.md, warm, 20-d isotropic): the exact search up to
-# AUTO_EXACT_MAX rows, the approximate graph above. Exact is faster up to 80k rows (1.07 s
-# against 1.26 s); at 160k approx takes 2.81 s against 3.37 s, but exact gives the exact
-# answer, identical to imbalanced-learn (a SUSY-sized minority of 170k rows stays exact);
-# at 320k approx takes 6.47 s against 11.3 s. pynndescent is never chosen: it compiles for
-# 20-50 s in every process, and even once compiled it is slower than approx at 1M rows
-# (35.4 s against 23.4 s isotropic, 29.6 s against 18.6 s clustered).
+# AUTO_EXACT_MAX rows, the approximate graph above. Exact is as fast up to 160k rows (3.24 s
+# against 3.31 s) and gives the exact answer, identical to imbalanced-learn (a SUSY-sized
+# minority of 170k rows stays exact); at 320k approx takes 7.75 s against 12.7 s. pynndescent
+# is never chosen: it compiles for 20-50 s in every process, and even once compiled it is
+# slower than approx at 1M rows (44.2 s against 30.1 s isotropic, 37.3 s against 23.3 s
+# clustered).
 AUTO_EXACT_MAX = 200_000
 
 
@@ -30,7 +30,7 @@ def choose(n_rows, method="auto", memory=None, n_features=1, k=5):
     ``"auto"`` never pays a compile: it never picks pynndescent. Under a memory budget it
     picks the approximate graph only if it fits (:func:`.approx.approx_bytes`); the exact
     search plans its blocks to fit any budget above its floor, with the exact answer, but
-    takes longer on a large class (about 5x at 1M x 20).
+    takes longer on a large class (about 6x at 1M x 20).
 
     Parameters
     ----------
@@ -105,7 +105,7 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
                 f'neighbors="auto" searches a class of {n} rows exactly: the approximate graph '
                 f"needs about {need / 1e6:.0f} MB, more than the {memory / 1e6:.0f} MB that "
                 "memory_limit leaves for the search, and the exact search takes time "
-                "quadratic in the class size (142 s at 1M x 20 on 2 cores, against 24 s). Raise "
+                "quadratic in the class size (191 s at 1M x 20 on 2 cores, against 31 s). Raise "
                 f"memory_limit by {(need - memory) / 1e6:.0f} MB to use the approximate graph, "
                 'or pass neighbors="exact" to keep the exact search without this warning.',
                 stacklevel=2,
