@@ -978,7 +978,19 @@ def print_summary(sm, written, elapsed, file=None):
 
 
 def peak_memory():
-    """Peak resident set size of this process in bytes (``getrusage``), or None."""
+    """Peak resident set size of this process in bytes, or None (Windows).
+
+    On Linux it is the process's own high-water mark (``VmHWM``), not ``getrusage``'s
+    ``ru_maxrss``: a process started by vfork, as Python's ``subprocess`` starts one, inherits
+    its parent's peak as its ``ru_maxrss``, so a run launched from a 5 GB notebook would
+    report 5 GB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # not Linux
+        pass
     try:
         import resource
     except ImportError:  # Windows

@@ -723,3 +723,24 @@ def test_inspect_reports_what_a_filtering_method_makes(capsys, numeric_csv):
     )
     report = json.loads(text)
     assert set(report["made"]) == {"0", "1"} and report["made"]["0"] == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="vfork and /proc: Linux")
+def test_peak_memory_is_the_processs_own_not_its_parents(tmp_path):
+    # A parent that peaked at 400 MB starts the CLI's process (subprocess: vfork); the peak the
+    # CLI reports must be its own (getrusage's ru_maxrss would start at the parent's 400 MB).
+    script = (
+        "import subprocess, sys, resource, numpy as np\n"
+        "a = np.ones(50_000_000); del a\n"
+        "child = 'from streamsmote.cli import peak_memory; print(peak_memory())'\n"
+        "out = subprocess.run([sys.executable, '-c', child], capture_output=True, text=True,\n"
+        "                     check=True).stdout\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, out)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ss.__file__)))
+    res = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    parent, child = (int(x) for x in res.stdout.split())
+    assert parent > 400e6
+    assert 0 < child < 200e6, (parent, child)

@@ -43,16 +43,15 @@ def _run_peak_mb(args, threads, auto_exact_max=None):
     """The command line ``streamsmote ARGS`` in a child with ``threads`` threads (and
     ``auto``'s exact search up to ``auto_exact_max`` rows); its own peak RSS (MB).
 
-    The child reads its peak (``VmHWM``) itself as it ends: the ``ru_maxrss`` that ``wait4``
-    reports starts from the parent's peak, carried over by fork and exec, so a test process
-    grown by earlier tests would hide the child's."""
+    The child reports its own peak as it ends (:func:`streamsmote.cli.peak_memory`): the
+    ``ru_maxrss`` that ``wait4`` reports starts from the parent's peak (the child is started
+    by vfork), so a test process grown by earlier tests would hide the child's."""
     env = dict(os.environ, PYTHONPATH=REPO, NUMBA_NUM_THREADS=str(threads))
     code = (
         "import sys, streamsmote.neighbors as nb, streamsmote.cli as cli\n"
         + ("" if auto_exact_max is None else f"nb.AUTO_EXACT_MAX = {auto_exact_max}\n")
         + "rc = cli.main(sys.argv[1:])\n"
-        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0]\n"
-        "print('peak-kB', hwm.split()[1], file=sys.stderr)\n"
+        "print('peak-kB', cli.peak_memory() // 1024, file=sys.stderr)\n"
         "sys.exit(rc)\n"
     )
     proc = subprocess.run(
