@@ -249,6 +249,32 @@ def test_leaf_search_matches_a_reference():
                 assert gnew[p].tolist() == [int(j) not in old[p] for j in gi[p]]
 
 
+@pytest.mark.parametrize(
+    "layout", ["random", "ties", "sorted", "reversed", "constant", "misleading"]
+)
+def test_kth_smallest_is_numpys(layout):
+    """The trees' median selection finds np.partition's value, in the sampled path, the
+    fallback after a sample that misled (every sampled value far above the others) and the
+    small-array path, and leaves its input as it was."""
+    rng = np.random.default_rng(8)
+    n = 5000
+    x = {
+        "random": rng.standard_normal(n),
+        "ties": rng.integers(0, 3, n),
+        "sorted": np.sort(rng.random(n)),
+        "reversed": np.sort(rng.random(n))[::-1],
+        "constant": np.full(n, 2.5),
+        "misleading": np.where(np.arange(n) % 8 == 0, 1e6 + np.arange(n), rng.random(n)),
+    }[layout].astype(np.float32)
+    before = x.copy()
+    mid = np.empty(n, dtype=np.float32)
+    for size in (10, 255, 256, 300, 4999, 5000):
+        for kth in {0, size // 2 - 1, size // 2, size - 1}:
+            expected = np.partition(x[:size], kth)[kth]
+            assert approx._kth_smallest(x[:size], kth, mid) == expected, (size, kth)
+    np.testing.assert_array_equal(x, before)
+
+
 @pytest.mark.parametrize("parts", [1, 2, 3])
 def test_grouped_edges_and_offers_by_owner_match_one_thread(parts):
     """The reverse edges grouped on several threads equal the one-thread grouping; offers

@@ -95,11 +95,11 @@ def test_child_peak_rss_within_limit(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM: Linux /proc")
 def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
     # auto's switch to the approximate graph lowered to 20,000 rows so that a 60,000-row class
-    # takes it: about 66 MB (approx_bytes), which a 150 MB limit holds and a 30 MB limit
+    # takes it: about 42 MB (approx_bytes), which a 150 MB limit holds and a 30 MB limit
     # does not; there auto searches exactly, within the limit, with the exact answer. Twenty
     # columns, so that the approximate graph misses some neighbours (at 8 it found them all).
     k, d, n, n_min, threads = 5, 20, 180_000, 60_000, 2
-    assert approx_bytes(n_min, d, k) > 60 << 20
+    assert 30 << 20 < approx_bytes(n_min, d, k) < 150 << 20
     data = _write_parquet(tmp_path / "d.parquet", n, n_min, d)
     small = _write_parquet(tmp_path / "small.parquet", 20_000, 4_000, d, seed=1)
     common = ["--target", "y", "--k", str(k), "--seed", "0", "--chunksize", "40000"]
@@ -123,7 +123,7 @@ def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
     roomy = pd.read_parquet(tmp_path / f"{150 << 20}.parquet")
     pd.testing.assert_frame_equal(tight, exact)  # 30 MB: the exact search
     assert not roomy.equals(exact)  # 150 MB: the approximate graph, another answer
-    assert peaks[150 << 20] > peaks[30 << 20] + 10  # ... which used the room (+29 MB)
+    assert peaks[150 << 20] > peaks[30 << 20] + 4  # ... which used the room (+9 MB)
 
 
 def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
@@ -132,7 +132,8 @@ def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
     assert choose(n, memory=None, n_features=d, k=k) == "approx"
     for threads in (1, 2, 8):  # the choice, hence the graph, whatever the thread count
         monkeypatch.setattr(_threads, "n_threads", lambda t=threads: t)
-        assert approx_bytes(n, d, k) == need + (threads - 1) * 8 * n  # the refinement's
+        extra = approx_bytes(n, d, k) - need  # each other thread's scratch
+        assert (threads - 1) * 8 * n <= extra <= (threads - 1) * 24 * n
         assert choose(n, memory=need, n_features=d, k=k) == "approx"
         assert choose(n, memory=need - 1, n_features=d, k=k) == "exact"
     assert choose(n, "approx", memory=1, n_features=d, k=k) == "approx"  # as asked

@@ -48,19 +48,21 @@ from ..kernels.topk import (
 )
 from .exact import _openblas_wide_call, _single_threaded_blas, centred32, kneighbors_exact
 
-# Measured at 20-d, isotropic Gaussian rows, k = 5, on a loaded 2-core machine (CPU time of
-# one build): 250k rows, 8 trees of 2048-row leaves: recall@5 0.973 in 17.4 s; 12 trees of
-# 1024: 0.981 in 18.7 s; 4 trees: 0.948 (the local join settles on a worse graph from a worse
-# start, whatever the rounds). 1M rows, with the leaves searched by one kernel: 16 trees of
-# 512: 0.965 in 65 s; 12 of 1024: 0.962 in 71-75 s; 20 of 256: 0.958 in 67 s; 12 of 512:
-# 0.952 in 62 s; 8 of 1024: 0.944 in 68 s (the refinement then costs more).
-N_TREES = 16
+# Measured at 1M x 20 isotropic Gaussian rows, k = 5 (recall@5 of 3000 rows, wall and CPU
+# time of one build on 2 threads of a shared 2-core machine). Many trees and short lists:
+# a tree's leaves find neighbours at a lower cost than the local join does, and the join's
+# cost grows with the square of a list's length. Lists of 11 (MARGIN = 6): 36 trees of 512
+# rows 0.9625 in 20.8 s (39 s CPU), 32 trees 0.953, 28 trees 0.946 (0.959 with lists of 13
+# and 30 reverse neighbours, 21.9 s); 36 trees with lists of 9: 0.954; 48 trees of 256 rows:
+# 0.961 in 24.2 s; lists of 15 and 32 trees: 0.968 in 24.8 s. The earlier setting, lists of
+# 30 and 16 trees: 0.963 in 31 s (58 s CPU), half of it in the join; 12 trees 0.947.
+N_TREES = 36
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
 LEAF = 512
-# Candidates kept per row beyond k while the graph is built: at 250k rows, lists of 30
-# (MARGIN = 25) gave recall@5 0.973 and lists of 20 0.957, the join costing 1.8x.
-MARGIN = 25
-# Reverse neighbours (the nearest ones) each row joins per round: 10 gave 0.927 at 250k.
+# Candidates kept per row beyond k while the graph is built (see N_TREES).
+MARGIN = 6
+# Reverse neighbours (the nearest ones) each row joins per round: 12 gave 0.955 (lists of 11,
+# 36 trees).
 MAX_REVERSE = 20
 # Rows of a leaf multiplied and screened at once (their products stay in cache), and leaves
 # per thread task.
@@ -81,22 +83,22 @@ def approx_bytes(n, d, k, threads=None):
     with ``threads`` threads (None: as many as it will use).
 
     Two phases peak: the forest (the float32 copy, counted twice for the moment it is
-    renumbered, the lists, every tree's order and each thread's partition scratch) and the
-    refinement's reverse edges (the float32 copy, the lists, every list entry as a grouped
-    edge, the reverse lists and each thread's edge counts). Measured peak RSS increase on 2
-    threads, k = 5: 798 MB at 1M x 20 (843 predicted), 219 MB at 300k x 8 (250), 237 MB at
-    300k x 50 (301), 78 MB at 100k x 20 (99). Each thread adds 12 bytes a row to the forest
-    (its partition scratch) and 8 to the refinement (its edge counts).
+    renumbered, the lists, the first tree's order and, per thread, a tree's order and its
+    partition scratch) and the refinement's reverse edges (the float32 copy, the lists, every
+    list entry as a grouped edge, the reverse lists and each thread's edge counts). Measured
+    peak RSS increase on 2 threads, k = 5: 406 MB at 1M x 20 (440 predicted), 120 MB at
+    300k x 8 (129), 169 MB at 300k x 50 (190), 36 MB at 100k x 20 (59). Each thread adds 24
+    bytes a row to the forest and 8 to the refinement.
 
     Examples
     --------
     >>> round(approx_bytes(1_000_000, 20, 5) / 1e6)
-    843
+    440
     """
     m = k + MARGIN
     parts = _threads.n_threads() if threads is None else threads
-    forest = 8 * d + 9 * m + 8 * N_TREES + 12 * parts + 24
-    refine = 4 * d + 17 * m + 5 * MAX_REVERSE + 8 * parts + 120
+    forest = 8 * d + 9 * m + 24 * parts + 32
+    refine = 4 * d + 17 * m + 5 * MAX_REVERSE + 8 * parts + 40
     return n * max(forest, refine) + (16 << 20)
 
 
@@ -161,15 +163,18 @@ def kneighbors_approx(X, k, random_state=None):
     perm = first[0]
     Xc = Xc[perm]
     cn = cn[perm]
-    trees = [(np.arange(n), first[1])] + map_tasks(tree, list(range(1, N_TREES)))
+    ready = [(np.arange(n), first[1])]  # trees cut and not searched yet
     first = None
+    parts = _threads.n_threads()
     with _single_threaded_blas():
         _openblas_wide_call(X.shape[1])
-        # Trees one after the other (their leaves overlap); runs of leaves of one tree in
-        # parallel (a leaf's rows are in no other leaf of its tree).
+        # Trees cut as many at a time as there are threads (so that only their orders are
+        # held) and searched one after the other (their leaves overlap), each by runs of
+        # leaves in parallel (a leaf's rows are in no other leaf of its tree).
         for t in range(N_TREES):
-            order, starts = trees[t]
-            trees[t] = None
+            if not ready:
+                ready = map_tasks(tree, list(range(t, min(t + parts, N_TREES))))
+            order, starts = ready.pop(0)
             n_leaves = starts.size - 1
             runs = np.linspace(0, n_leaves, -(-n_leaves // LEAF_RUN) + 1).astype(np.int64)
             map_tasks(
@@ -345,6 +350,7 @@ def _rp_tree(Xc, leaf, draws, order, starts):
     for i in range(n):
         order[i] = i
     proj = np.empty(n, dtype=np.float32)
+    mid = np.empty(n, dtype=np.float32)  # scratch of _kth_smallest
     tmp = np.empty(n, dtype=np.int64)
     v = np.empty(d, dtype=np.float32)
     stack = np.empty((130, 2), dtype=np.int64)
@@ -371,7 +377,7 @@ def _rp_tree(Xc, leaf, draws, order, starts):
             o = order[i]
             proj[i] = _dot32(Xc[o], v)
         half = size // 2
-        med = np.partition(proj[lo:hi], half - 1)[half - 1]
+        med = _kth_smallest(proj[lo:hi], half - 1, mid)
         below = 0
         for i in range(lo, hi):
             if proj[i] < med:
@@ -397,6 +403,41 @@ def _rp_tree(Xc, leaf, draws, order, starts):
         sp += 2
     starts[n_leaves] = n
     return n_leaves
+
+
+@numba.njit(**SERIAL)
+def _kth_smallest(x, kth, mid):
+    """The ``kth`` smallest (from 0) of ``x``, which stays as it is; ``mid`` is scratch of
+    ``x``'s length. The value ``np.partition`` finds, in less than half its time at a
+    million rows (it took 0.15 s of a tree's 0.41 s at 1M rows).
+
+    Two bounds around rank ``kth`` are read from a sorted, evenly spaced sample; one
+    branch-free pass counts the values below the lower one and gathers those between the
+    two (about 1 in 12), among which the rank is selected. If the sample misled (the rank
+    is not among them), the whole array is selected."""
+    n = x.shape[0]
+    if n < 256:
+        return np.partition(x, kth)[kth]
+    s = min(1024, n // 8)
+    w = max(6, s // 24)
+    step = n // s
+    sample = np.empty(s, dtype=x.dtype)
+    for i in range(s):
+        sample[i] = x[i * step]
+    sample.sort()
+    r = kth * s // n
+    low = sample[r - w] if r >= w else -np.inf
+    high = sample[r + w] if r + w < s else np.inf
+    below = 0
+    m = 0
+    for i in range(n):
+        v = x[i]
+        below += v < low
+        mid[m] = v
+        m += (v >= low) & (v <= high)
+    if below <= kth < below + m:
+        return np.partition(mid[:m], kth - below)[kth - below]
+    return np.partition(x, kth)[kth]
 
 
 @numba.njit(**SERIAL)
@@ -439,10 +480,15 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             cl[a] = cn[g]
         X = Xl[:size]
         c = cl[:size]
-        P = np.empty((d, size), dtype=np.float32)
+        # -2 X as (d, size) for the first tree's tiles against the whole leaf, as (size, d)
+        # for the later trees' tiles against the rows from the tile on
+        P = np.empty((d, size) if first else (size, d), dtype=np.float32)
         for a in range(size):
             for f in range(d):
-                P[f, a] = np.float32(-2.0) * X[a, f]
+                if first:
+                    P[f, a] = np.float32(-2.0) * X[a, f]
+                else:
+                    P[a, f] = np.float32(-2.0) * X[a, f]
         if first:
             td[:size] = np.inf
             ti[:size] = NO_INDEX
@@ -457,12 +503,16 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
                 warm += gi[g, 0] + gi[g, m - 1] + gnew[g, 0] + (gs[g, 0] < 0)
         for r0 in range(0, size, LEAF_TILE):
             r1 = min(r0 + LEAF_TILE, size)
-            S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
-            np.dot(X[r0:r1], P, S)
             if first:
+                S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
+                np.dot(X[r0:r1], P, S)
                 _screen_diagonal(S, c, r0, 0, td, ti, thr, flags, minima)
             else:
-                _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew)
+                # only the pairs from the tile on are used: half the products of the whole
+                # leaf (the transposed rows are a column-major operand for the BLAS call)
+                S = work[: (r1 - r0) * (size - r0)].reshape((r1 - r0, size - r0))
+                np.dot(X[r0:r1], P[r0:size].T, S)
+                _screen_leaf_rows(S, c[r0:], rows[r0:], thr[r0:size], flags, gs, gi, gnew)
         if first:
             # the lists were empty: the leaf's are the lists (ordered by score, hence by
             # distance, but for the rounding of the sum)
@@ -478,22 +528,21 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
 
 
 @numba.njit(**SERIAL)
-def _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew):
-    """Rows ``r0 ..`` of a leaf (``S``: their scores against every row of the leaf) against
-    the rows after them, each pair offered to both of its rows' lists (``thr``: the scores to
-    beat, kept in step with the lists)."""
+def _screen_leaf_rows(S, c, rows, thr, flags, gs, gi, gnew):
+    """Rows ``0 .. S.shape[0] - 1`` of a run of a leaf's rows (``S``: their scores against
+    every row of the run) against the rows after them, each pair offered to both of its
+    rows' lists (``thr``: the scores to beat, kept in step with the lists)."""
     bi, size = S.shape
     m = gs.shape[1]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
-    for i in range(bi):
-        q = r0 + i
+    for q in range(bi):
         first = q + 1
         if first >= size:
             continue
         cq = c[q]
-        if not _any_hit(S, i, c, thr, 0, first, size, cq, thr[q]):
+        if not _any_hit(S, q, c, thr, 0, first, size, cq, thr[q]):
             continue
-        _mark_hits(S, i, c, thr, 0, first, size, cq, thr[q], flags)
+        _mark_hits(S, q, c, thr, 0, first, size, cq, thr[q], flags)
         # bytes before ``first`` or from ``size`` on may be stale: the loop bounds skip them
         for w in range(first >> 3, (size + 7) >> 3):
             if words[w] == 0:
@@ -501,11 +550,11 @@ def _screen_leaf_rows(S, c, r0, rows, thr, flags, gs, gi, gnew):
             for a in range(max(w * 8, first), min(w * 8 + 8, size)):
                 if flags[a] == 0:
                     continue
-                v = c[a] + S[i, a]  # row a's score as q's candidate
+                v = c[a] + S[q, a]  # row a's score as q's candidate
                 if v < thr[q]:
                     if _push_listed(gs, gi, gnew, rows[q], rows[a], v + cq):
                         thr[q] = gs[rows[q], m - 1] - cq
-                u = cq + S[i, a]  # and q's as a's
+                u = cq + S[q, a]  # and q's as a's
                 if u < thr[a]:
                     if _push_listed(gs, gi, gnew, rows[a], rows[q], u + c[a]):
                         thr[a] = gs[rows[a], m - 1] - c[a]
