@@ -44,11 +44,10 @@ _SMOTE_PARAMS = ParameterConstraints.of(BaseSMOTE)
 # approximate one replaces the re-searches (k * m * window) by a local join (k^3 per row) plus
 # a rebuild of the approximate graph every window / 4 rows. Measured in
 # benchmarks/results_online.md. The bulk graph is streamsmote's own (neighbors="approx"), not
-# pynndescent's (benchmarks/results_graph.md): at window sizes up to a few 100k rows it builds
-# faster even once pynndescent is compiled (100k rows: 8.9 s against 10.2 s of CPU, 241 MB
-# against 714 MB peak) and costs no minute of compile in a new process. At a million rows,
-# pynndescent once compiled builds isotropic data faster (131 s against 143 s of CPU) but
-# clustered data 2.3x slower; neighbors="pynndescent" stays available.
+# pynndescent's (benchmarks/results_graph.md): it builds faster even once pynndescent is
+# compiled (100k x 20 isotropic rows: 2.71 s against 4.98 s of CPU, 225 MB against 718 MB
+# peak; 1M rows: 35.5 s against 76.2 s, 772 MB against 1381 MB) and costs no compile in a new
+# process; neighbors="pynndescent" stays available.
 AUTO_EXACT_MAX_WINDOW = 50_000
 
 # OnlineSMOTE's windows keep a Euclidean neighbour index updated row by row; a mixed or
