@@ -123,7 +123,8 @@ def test_auto_takes_the_approximate_graph_only_if_it_fits(tmp_path):
     roomy = pd.read_parquet(tmp_path / f"{150 << 20}.parquet")
     pd.testing.assert_frame_equal(tight, exact)  # 30 MB: the exact search
     assert not roomy.equals(exact)  # 150 MB: the approximate graph, another answer
-    assert peaks[150 << 20] > peaks[30 << 20] + 4  # ... which used the room (+9 MB)
+    # (the two peaks are not compared: the graph, some 20 MB here, needs no more than the
+    # exact search takes under 30 MB)
 
 
 def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
