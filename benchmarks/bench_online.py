@@ -221,13 +221,12 @@ def main():
             md_table(["rows in", "rows out", "RSS MB", "state MB", "seconds"], rss_rows),
             "## Notes",
             "- `neighbors='auto'` keeps an exact graph up to a window of 50,000 rows and an "
-            "approximate one (pynndescent bulk graph + exactly searched buffer of the newest "
-            "rows, rebuilt after 25% turnover) above. The exact update costs about "
+            "approximate one (streamsmote's approximate bulk graph + exactly searched buffer of "
+            "the newest rows, rebuilt after 25% turnover) above. The exact update costs about "
             "(k + 2) x m x window distances per chunk with m new minority rows; the "
             "approximate mode replaces the k x m x window re-searches of rows that lost a "
-            "neighbour by a local join. The table above uses the exact mode at every window "
-            "(run with `--approx` for the approximate one at the largest window: "
-            "pynndescent compiles for about a minute on first use).",
+            "neighbour by a local join. The table above uses the exact mode at every window, "
+            "and with `--approx` the approximate one at the largest window too.",
         ]
     )
     with open(RESULTS if not args.quick else RESULTS.replace(".md", "_quick.md"), "w") as f:
