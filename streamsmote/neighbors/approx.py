@@ -497,15 +497,8 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             cl[a] = cn[g]
         X = Xl[:size]
         c = cl[:size]
-        # -2 X as (d, size) for the first tree's tiles against the whole leaf, as (size, d)
-        # for the later trees' tiles against the rows from the tile on
-        P = np.empty((d, size) if first else (size, d), dtype=np.float32)
-        for a in range(size):
-            for f in range(d):
-                if first:
-                    P[f, a] = np.float32(-2.0) * X[a, f]
-                else:
-                    P[a, f] = np.float32(-2.0) * X[a, f]
+        # -2 X, whose transposed rows are a column-major operand of the BLAS call
+        P = np.float32(-2.0) * X
         if first:
             td[:size] = np.inf
             ti[:size] = NO_INDEX
@@ -522,11 +515,11 @@ def _search_leaves(Xc, cn, order, starts, l0, l1, first, gs, gi, gnew):
             r1 = min(r0 + LEAF_TILE, size)
             if first:
                 S = work[: (r1 - r0) * size].reshape((r1 - r0, size))
-                np.dot(X[r0:r1], P, S)
+                np.dot(X[r0:r1], P.T, S)
                 _screen_diagonal(S, c, r0, 0, td, ti, thr, flags, minima)
             else:
                 # only the pairs from the tile on are used: half the products of the whole
-                # leaf (the transposed rows are a column-major operand for the BLAS call)
+                # leaf
                 S = work[: (r1 - r0) * (size - r0)].reshape((r1 - r0, size - r0))
                 np.dot(X[r0:r1], P[r0:size].T, S)
                 _screen_leaf_rows(S, c[r0:], rows[r0:], thr[r0:size], flags, gs, gi, gnew)
