@@ -7,6 +7,7 @@ import numba
 import numpy as np
 import pytest
 
+from streamsmote.kernels import prefetch, prefetch_row
 from streamsmote.kernels.partition import _block_boxes, _principal_projection
 from streamsmote.kernels.topk import GROUPS, NO_INDEX, _screen_diagonal
 
@@ -108,3 +109,35 @@ def test_screens_are_marked_for_wide_vectors():
         fresh = numba.njit(nogil=True)(kernel.py_func)
         fresh(*args)
         assert WIDE_ATTRIBUTE in fresh.inspect_llvm(fresh.signatures[0]), kernel
+
+
+@numba.njit
+def _prefetched_sum(X, rows, v):
+    # a gather that prefetches each row (and an entry of v) before reading it
+    s = 0.0
+    for i in range(rows.shape[0]):
+        prefetch_row(X, rows[i])
+        prefetch(v, rows[i])
+        prefetch(X, (rows[i], np.int32(0)))
+        s += X[rows[i]].sum() + v[rows[i]]
+    return s
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+@pytest.mark.parametrize("d", [1, 3, 20, 50])
+@pytest.mark.parametrize("index", [np.int32, np.int64])
+def test_prefetch_changes_no_result(dtype, d, index):
+    # rows of one to seven cache lines, at every alignment; indices of either width
+    rng = np.random.default_rng(d)
+    X = rng.integers(0, 100, size=(97, d)).astype(dtype)
+    v = rng.standard_normal(97)
+    rows = rng.permutation(97).astype(index)
+    assert _prefetched_sum(X, rows, v) == pytest.approx(X[rows].sum(dtype=np.float64) + v.sum())
+
+
+def test_prefetch_emits_llvm_prefetch():
+    # one request per cache line of the row: its first and last, and a loop for any between
+    fresh = numba.njit(_prefetched_sum.py_func)
+    fresh(np.zeros((4, 20), np.float32), np.arange(4), np.zeros(4))
+    ir = fresh.inspect_llvm(fresh.signatures[0])
+    assert ir.count("call void @llvm.prefetch") >= 4

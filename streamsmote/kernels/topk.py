@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 from .._config import SERIAL
-from . import wide_vectors
+from . import prefetch_row, wide_vectors
 
 NO_INDEX = np.iinfo(np.int64).max
 # Scores checked at once by the vectorised pre-check of the cross search (measured: 64).
@@ -21,6 +21,8 @@ RUN = 64
 # 50k x 20, one thread: 64 groups 0.059 s for every diagonal block, 32 groups 0.063, and
 # the former sample of every 8th column 0.089.
 GROUPS = 64
+# Rows ahead of the re-rank at which their candidates' rows are prefetched.
+RERANK_AHEAD = 2
 
 
 @numba.njit(inline="always", **SERIAL)
@@ -162,8 +164,15 @@ def _rerank_candidates(X, cand, q0, out_d, out_i):
     """The k nearest of each row's candidate list (its own index skipped), by exact float64
     distance then index, for rows ``q0, q0 + 1, ...`` (one per row of ``out_d``). Rows with
     fewer than k valid candidates keep ``NO_INDEX`` slots."""
-    for r in range(out_d.shape[0]):
+    rows = out_d.shape[0]
+    for r in range(rows):
         q = q0 + r
+        if r + RERANK_AHEAD < rows:
+            # the candidates' rows a few rows ahead, whose reads are scattered
+            for c in range(cand.shape[1]):
+                j = cand[q + RERANK_AHEAD, c]
+                if j != NO_INDEX:
+                    prefetch_row(X, j)
         td = out_d[r]
         ti = out_i[r]
         td[:] = np.inf
