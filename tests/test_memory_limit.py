@@ -134,7 +134,7 @@ def test_choose_and_warn_by_the_approximate_graphs_footprint(monkeypatch):
     for threads in (1, 2, 8):  # the choice, hence the graph, whatever the thread count
         monkeypatch.setattr(_threads, "n_threads", lambda t=threads: t)
         extra = approx_bytes(n, d, k) - need  # each other thread's scratch
-        assert (threads - 1) * 8 * n <= extra <= (threads - 1) * 24 * n
+        assert (threads - 1) * 8 * n <= extra <= (threads - 1) * 32 * n
         assert choose(n, memory=need, n_features=d, k=k) == "approx"
         assert choose(n, memory=need - 1, n_features=d, k=k) == "exact"
     assert choose(n, "approx", memory=1, n_features=d, k=k) == "approx"  # as asked

@@ -38,7 +38,7 @@ import numpy as np
 from .. import _threads
 from .._config import FASTMATH, SERIAL
 from .._threads import map_tasks, run_rows
-from ..kernels import prefetch, prefetch_row
+from ..kernels import prefetch, prefetch_row, wide_vectors
 from ..kernels.topk import (
     GROUPS,
     NO_INDEX,
@@ -94,7 +94,7 @@ def approx_bytes(n, d, k, threads=None):
     partition scratch) and the refinement's reverse edges (the float32 copy, the lists, every
     list entry as a grouped edge, the reverse lists and each thread's edge counts). Measured
     peak RSS increase on 2 threads, k = 5: 406 MB at 1M x 20 (440 predicted), 120 MB at
-    300k x 8 (129), 169 MB at 300k x 50 (190), 36 MB at 100k x 20 (59). Each thread adds 24
+    300k x 8 (129), 169 MB at 300k x 50 (190), 36 MB at 100k x 20 (59). Each thread adds 32
     bytes a row to the forest and 8 to the refinement.
 
     Examples
@@ -104,7 +104,7 @@ def approx_bytes(n, d, k, threads=None):
     """
     m = k + MARGIN
     parts = _threads.n_threads() if threads is None else threads
-    forest = 8 * d + 9 * m + 24 * parts + 32
+    forest = 8 * d + 9 * m + 32 * parts + 32
     refine = 4 * d + 17 * m + 5 * MAX_REVERSE + 8 * parts + 40
     return n * max(forest, refine) + (16 << 20)
 
@@ -381,7 +381,8 @@ def _rp_tree(Xc, leaf, draws, order, starts):
         order[i] = i
     proj = np.empty(n, dtype=np.float32)
     mid = np.empty(n, dtype=np.float32)  # scratch of _kth_smallest
-    tmp = np.empty(n, dtype=np.int64)
+    tmp = np.empty(n + 1, dtype=np.int64)
+    right = np.empty(n, dtype=np.int64)
     v = np.empty(d, dtype=np.float32)
     stack = np.empty((130, 2), dtype=np.int64)
     stack[0, 0] = 0
@@ -419,19 +420,21 @@ def _rp_tree(Xc, leaf, draws, order, starts):
             if proj[i] < med:
                 below += 1
         ties = half - below  # rows at the median that go to the first half
+        # branch-free (each row's side is a coin toss): every row is written to both
+        # sides, and only its own side's position advances
         a = lo
-        b = lo + half
+        b = 0
         for i in range(lo, hi):
             x = proj[i]
-            if x < med or (x == med and ties > 0):
-                if x == med:
-                    ties -= 1
-                tmp[a] = order[i]
-                a += 1
-            else:
-                tmp[b] = order[i]
-                b += 1
-        order[lo:hi] = tmp[lo:hi]
+            o = order[i]
+            left = (x < med) | ((x == med) & (ties > 0))
+            ties -= (x == med) & left
+            tmp[a] = o
+            right[b] = o
+            a += left
+            b += not left
+        order[lo + half : hi] = right[: size - half]
+        order[lo : lo + half] = tmp[lo : lo + half]
         stack[sp, 0] = lo + half
         stack[sp, 1] = hi
         stack[sp + 1, 0] = lo
@@ -568,6 +571,7 @@ def _screen_leaf_rows(S, c, rows, thr, flags, gs, gi, gnew):
     """Rows ``0 .. S.shape[0] - 1`` of a run of a leaf's rows (``S``: their scores against
     every row of the run) against the rows after them, each pair offered to both of its
     rows' lists (``thr``: the scores to beat, kept in step with the lists)."""
+    wide_vectors()
     bi, size = S.shape
     m = gs.shape[1]
     words = flags[: (flags.shape[0] // 8) * 8].view(np.uint64)
@@ -699,6 +703,15 @@ def _join(Xc, fi, fnew, ri, rnew, thr, lo, hi):
     ids = np.empty(width, dtype=np.int32)
     isnew = np.empty(width, dtype=np.bool_)
     for v in range(lo, hi):
+        if v + 2 < hi:
+            for a in range(m):
+                h = fi[v + 2, a]
+                if h != _EMPTY:
+                    prefetch_row(Xc, h)
+            for e in range(nrev):
+                h = ri[v + 2, e]
+                if h != _EMPTY:
+                    prefetch_row(Xc, h)
         fresh = False
         for a in range(width):
             if (fnew[v, a] if a < m else rnew[v, a - m]) and (a < m or ri[v, a - m] != _EMPTY):
