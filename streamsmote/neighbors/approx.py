@@ -52,22 +52,28 @@ from .exact import _openblas_wide_call, _single_threaded_blas, centred32, kneigh
 # Measured at 1M x 20 isotropic Gaussian rows, k = 5 (recall@5 of 3000 rows, wall and CPU
 # time of one build on 2 threads of a shared 2-core machine). Many trees and short lists:
 # a tree's leaves find neighbours at a lower cost than the local join does, and the join's
-# cost grows with the square of a list's length. Lists of 11 (MARGIN = 6): 36 trees of 512
-# rows 0.9625 in 20.8 s (39 s CPU), 32 trees 0.953, 28 trees 0.946 (0.959 with lists of 13
-# and 30 reverse neighbours, 21.9 s); 36 trees with lists of 9: 0.954; 48 trees of 256 rows:
-# 0.961 in 24.2 s; lists of 15 and 32 trees: 0.968 in 24.8 s. The earlier setting, lists of
-# 30 and 16 trees: 0.963 in 31 s (58 s CPU), half of it in the join; 12 trees 0.947.
-N_TREES = 36
-# Trees added per doubling of the rows above TREES_ROWS: at 4M x 20 isotropic rows, 36 trees
-# gave recall@5 0.927 in 83 s, 48 trees 0.950 in 108 s (pynndescent: 0.927 in 240 s).
+# cost grows with the square of a list's length. With lists of 11 (MARGIN = 6):
+# - leaves of 1024 rows at most (976 here): 26 trees 0.9624 in 11.9 s (22.9 s CPU), 28 trees
+#   0.9686 in 12.2 s, 24 trees 0.954, 20 trees 0.936;
+# - leaves of 512 (488 here): 36 trees 0.9625 in 12.6 s (24.2 s CPU), 32 trees 0.953, 28
+#   trees 0.946 (0.959 with lists of 13 and 30 reverse neighbours); with lists of 9, 0.954;
+#   leaves of 256 and 48 trees 0.961, 15% slower than 36 of 512;
+# - lists of 15 and 32 trees of 512: 0.968, 19% slower. The first setting, lists of 30 and
+#   16 trees of 512: 0.963, 50% slower (half of it in the join).
+# Larger leaves find more per tree, and their products run faster (longer BLAS calls) while
+# the cut is one level shorter.
+N_TREES = 26
+# Trees added per doubling of the rows above TREES_ROWS: at 4M x 20 isotropic rows, 26 trees
+# gave recall@5 0.924 in 58 s, 34 trees 0.953 in 66 s, 38 trees 0.964 in 71 s (pynndescent:
+# 0.927 in 240-295 s).
 TREES_PER_DOUBLING = 6
 TREES_ROWS = 1_000_000
 # Rows per leaf at most (leaves hold between LEAF / 2 and LEAF rows).
-LEAF = 512
+LEAF = 1024
 # Candidates kept per row beyond k while the graph is built (see N_TREES).
 MARGIN = 6
 # Reverse neighbours (the nearest ones) each row joins per round: 12 gave 0.955 (lists of 11,
-# 36 trees).
+# 36 trees of 512).
 MAX_REVERSE = 20
 # Rows of a leaf multiplied and screened at once (their products stay in cache), and leaves
 # per thread task.
@@ -116,7 +122,7 @@ def _n_trees(n):
     Examples
     --------
     >>> _n_trees(100_000), _n_trees(1_000_000), _n_trees(4_000_000)
-    (36, 36, 48)
+    (26, 26, 38)
     """
     return N_TREES + max(0, round(TREES_PER_DOUBLING * np.log2(n / TREES_ROWS)))
 
