@@ -15,13 +15,13 @@ __all__ = ["kneighbors", "kneighbors_exact", "choose", "METHODS"]
 METHODS = ("auto", "exact", "approx", "pynndescent")
 
 # neighbors="auto" (benchmarks/results_graph.md, warm, 20-d isotropic): the exact search up to
-# AUTO_EXACT_MAX rows, the approximate graph above. Exact is as fast up to 80k rows (1.16 s
-# against 1.11 s); above, it costs at most 1.5x the approximate graph's time up to 200k (3.39
-# s against 2.28 s at 160k) for the exact answer, identical to imbalanced-learn (a SUSY-sized
-# minority of 170k rows stays exact); at 320k approx takes 5.00 s against 13.0 s. pynndescent
-# is never chosen: it compiles for 20-50 s in every process, and even once compiled it is
-# slower than approx at 1M rows (39.1 s against 18.9 s isotropic, 33.6 s against 16.6 s
-# clustered).
+# AUTO_EXACT_MAX rows, the approximate graph above. Exact is as fast up to 80k rows (0.85 s
+# against 0.74 s); above, it costs at most about twice the approximate graph's time up to 200k
+# (2.53 s against 1.45 s at 160k) for the exact answer, identical to imbalanced-learn (a
+# SUSY-sized minority of 170k rows stays exact); at 320k approx takes 3.03 s against 9.46 s.
+# pynndescent is never chosen: it compiles for 20-40 s in every process, and even once
+# compiled it is slower than approx at 1M rows (32.8 s against 12.0 s isotropic, 27.6 s
+# against 11.6 s clustered).
 AUTO_EXACT_MAX = 200_000
 
 
@@ -106,7 +106,7 @@ def kneighbors(X, k, method="auto", random_state=None, memory=None):
                 f'neighbors="auto" searches a class of {n} rows exactly: the approximate graph '
                 f"needs about {need / 1e6:.0f} MB, more than the {memory / 1e6:.0f} MB that "
                 "memory_limit leaves for the search, and the exact search takes time "
-                "quadratic in the class size (227 s at 1M x 20 on 2 cores, against 21 s). Raise "
+                "quadratic in the class size (138 s at 1M x 20 on 2 cores, against 12 s). Raise "
                 f"memory_limit by {(need - memory) / 1e6:.0f} MB to use the approximate graph, "
                 'or pass neighbors="exact" to keep the exact search without this warning.',
                 stacklevel=2,
