@@ -45,8 +45,8 @@ _SMOTE_PARAMS = ParameterConstraints.of(BaseSMOTE)
 # a rebuild of the approximate graph every window / 4 rows. Measured in
 # benchmarks/results_online.md. The bulk graph is streamsmote's own (neighbors="approx"), not
 # pynndescent's (benchmarks/results_graph.md): it builds faster even once pynndescent is
-# compiled (100k x 20 isotropic rows: 2.71 s against 4.98 s of CPU, 225 MB against 718 MB
-# peak; 1M rows: 35.5 s against 76.2 s, 772 MB against 1381 MB) and costs no compile in a new
+# compiled (100k x 20 isotropic rows: 1.83 s against 3.77 s of CPU, 238 MB against 717 MB
+# peak; 1M rows: 22.9 s against 64.0 s, 734 MB against 1381 MB) and costs no compile in a new
 # process; neighbors="pynndescent" stays available.
 AUTO_EXACT_MAX_WINDOW = 50_000
 
