@@ -89,10 +89,12 @@ def test_diagonal_screen_keeps_each_rows_m_smallest(bj, m, ties):
 
 
 def test_screens_are_marked_for_wide_vectors():
-    # the mark reaches the LLVM function of each screen (and so its inlined pre-checks);
+    # the mark reaches the LLVM function of each screen (the exact search's and the
+    # approximate graph's leaves', and so their inlined pre-checks);
     # compiled again, uncached here: a kernel loaded from the disk cache has no IR to show
     from streamsmote.kernels import WIDE_ATTRIBUTE
     from streamsmote.kernels.topk import _screen_rows
+    from streamsmote.neighbors.approx import _screen_leaf_rows
 
     f32 = np.float32
     S, cn, flags = np.zeros((4, 8), f32), np.zeros(8, f32), np.zeros(16, np.uint8)
@@ -101,9 +103,11 @@ def test_screens_are_marked_for_wide_vectors():
         np.full((12, 3), NO_INDEX),
         np.full(12, np.inf, f32),
     )
+    lists = (np.full((8, 3), np.inf, f32), np.zeros((8, 3), np.int32), np.zeros((8, 3), bool))
     calls = [
         (_screen_rows, (S, cn[:4], cn, 0, 4, False, td, ti, thr, flags)),
         (_screen_diagonal, (S, cn, 0, 0, td, ti, thr, flags, np.empty(GROUPS, f32))),
+        (_screen_leaf_rows, (S, cn, np.arange(8), thr[:8], flags, *lists)),
     ]
     for kernel, args in calls:
         fresh = numba.njit(nogil=True)(kernel.py_func)
