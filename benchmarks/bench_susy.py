@@ -11,9 +11,9 @@ wall clock (interpreter start, imports, reading, fit, output).
   --seed 0 [--memory-limit ...]`` (the CLI in the child, output written to Parquet), numba's
   disk cache warm;
 * imbalanced-learn: ``pd.read_parquet`` into numpy, ``SMOTE(random_state=0).fit_resample``;
-* the floor of any streamed run: the CLI's imports, the memory held once its libraries and
-  kernels are loaded, one read of the file and the write of as many rows as the run writes,
-  with nothing resampled.
+* where the time goes, and the floor of any streamed run: the CLI's imports, the memory held
+  once its libraries and kernels are loaded, one read of the file, the exact graph of the
+  minority alone and the write of as many rows as the run writes, with nothing resampled.
 
 Targets (issue 12, part 4): with ``--memory-limit 200MB``, at most 450 MB peak RSS and at least
 15x faster than imbalanced-learn.
@@ -60,35 +60,13 @@ emit(t=time.perf_counter() - t, rc=rc)
 
 _IMB = IMB_SMOTE_PARQUET
 
-# Where a run's time goes, measured apart in one process with a warm disk cache: start-up and
-# imports, reading the file (the Parquet source the CLI uses), the exact graph of the minority
-# class (the neighbour search alone, its rows already in memory) and writing as many rows.
+# Where a run's time goes, and the floor of any streamed run: measured apart, in one process
+# with a warm disk cache and nothing resampled. The CLI's imports; the memory held once the
+# libraries a run uses (numpy, pandas, pyarrow, numba) and the search kernels are loaded,
+# before a row is read; reading the file once (the Parquet source the CLI uses); the exact
+# graph of the minority class alone; writing as many rows as the run writes, with the CLI's
+# writer (the rows read, held in memory for this measurement only, written over again).
 _PARTS = """
-import time
-t = time.perf_counter()
-import numpy as np
-import streamsmote as ss
-from streamsmote.neighbors import kneighbors_exact
-t_import = time.perf_counter() - t
-t = time.perf_counter()
-minority = []
-for X, y in ss.read_parquet({path!r}, target="label", batch_size=100_000):
-    minority.append(np.asarray(X)[np.asarray(y) == 1])
-t_read = time.perf_counter() - t
-Xm = np.concatenate(minority)
-kneighbors_exact(Xm[:5000], 5)
-t = time.perf_counter()
-kneighbors_exact(Xm, 5)
-t_graph = time.perf_counter() - t
-emit(t_import=t_import, t_read=t_read, t_graph=t_graph, n_min=len(Xm))
-"""
-
-# The floor of any streamed run, measured apart (warm disk cache, nothing resampled): the CLI's
-# imports; the memory held once the libraries a run uses (numpy, pandas, pyarrow, numba) and
-# the search kernels are loaded, before a row is read; reading the file once; writing as many
-# rows as the run writes to Parquet with the CLI's writer (the rows read, held in memory for
-# this measurement only, written over again).
-_FLOOR = """
 import time
 t = time.perf_counter()
 import streamsmote as ss
@@ -101,6 +79,10 @@ rss_libs = peak_mb()
 t = time.perf_counter()
 chunks = list(ss.read_parquet({path!r}, target="label", batch_size=100_000))
 t_read = time.perf_counter() - t
+Xm = np.concatenate([np.asarray(X)[np.asarray(y) == 1] for X, y in chunks])
+t = time.perf_counter()
+kneighbors_exact(Xm, 5)
+t_graph = time.perf_counter() - t
 
 def output(n_out):
     while True:
@@ -114,7 +96,8 @@ def output(n_out):
 t = time.perf_counter()
 ss.write_parquet(output({n_out}), {out!r})
 t_write = time.perf_counter() - t
-emit(t_import=t_import, rss_libs=rss_libs, t_read=t_read, t_write=t_write)
+emit(t_import=t_import, rss_libs=rss_libs, t_read=t_read, t_graph=t_graph, t_write=t_write,
+     n_min=len(Xm))
 """
 
 
@@ -149,10 +132,9 @@ def bench_susy(cfg, tmp, env):
     run_child(_CLI.format(argv=cli_argv(warm, out, "200MB")), env=env, label="warm-up")
     raw = {"load": load_avg()}
     raw["imblearn"] = run_child(_IMB.format(path=path), timeout=cfg["cap"], label="imblearn")
-    raw["parts"] = run_child(_PARTS.format(path=path), env=env, label="parts")
     n_out = 2 * (n - n_min)  # the majority's count in each class
-    raw["floor"] = run_child(
-        _FLOOR.format(path=path, n_out=n_out, out=out), env=env, label="floor"
+    raw["parts"] = run_child(
+        _PARTS.format(path=path, n_out=n_out, out=out), env=env, label="parts"
     )
     for label, limit in LIMITS:
         r = run_child(_CLI.format(argv=cli_argv(path, out, limit)), env=env, label=label)
@@ -204,29 +186,20 @@ def bench_susy(cfg, tmp, env):
     budget = []
     parts = raw["parts"]
     if imb_t and parts["ok"]:
+        io = parts["t_import"] + parts["t_read"] + parts["t_write"]
+        allowed = imb_t / TARGET_X
         budget = [
             "",
-            f"Where the time goes (measured apart, one warm process): start-up and imports "
-            f"{fmt_s(parts['t_import'])}, reading the file {fmt_s(parts['t_read'])}, the "
-            f"exact graph of the {parts['n_min']:,} minority rows alone "
-            f"{fmt_s(parts['t_graph'])}. {TARGET_X:.0f}× imbalanced-learn would mean "
-            f"{fmt_s(imb_t / TARGET_X)} for the whole run, output included: the graph alone "
-            f"takes {parts['t_graph'] / (imb_t / TARGET_X):.0%} of it.",
-        ]
-    floor = raw["floor"]
-    if imb_t and floor["ok"] and parts["ok"]:
-        io = floor["t_import"] + floor["t_read"] + floor["t_write"]
-        allowed = imb_t / TARGET_X
-        budget += [
-            "",
-            f"The floor of any streamed run here (measured apart, warm, nothing resampled): "
-            f"the CLI's imports {fmt_s(floor['t_import'])}, reading the file once "
-            f"{fmt_s(floor['t_read'])}, writing the run's {n_out:,} rows to Parquet "
-            f"{fmt_s(floor['t_write'])}: {fmt_s(io)}, and {fmt_s(io + parts['t_graph'])} with "
-            f"the exact graph, against the {fmt_s(allowed)} that {TARGET_X:.0f}× allows (at "
-            f"most {fmt_x(imb_t / (io + parts['t_graph']))} with nothing else to do). Read as "
+            f"Where the time goes, and the floor of any streamed run (measured apart, one warm "
+            f"process, nothing resampled): the CLI's imports {fmt_s(parts['t_import'])}, "
+            f"reading the file once {fmt_s(parts['t_read'])}, the exact graph of the "
+            f"{parts['n_min']:,} minority rows alone {fmt_s(parts['t_graph'])}, writing the "
+            f"run's {n_out:,} rows to Parquet {fmt_s(parts['t_write'])}. {TARGET_X:.0f}× "
+            f"imbalanced-learn allows {fmt_s(allowed)} for the whole run: reading and writing "
+            f"alone take {fmt_s(io)}, {fmt_s(io + parts['t_graph'])} with the graph (at most "
+            f"{fmt_x(imb_t / (io + parts['t_graph']))} with nothing else to do). Read as "
             f"memory, {TARGET_X:.0f}× less than imbalanced-learn's peak is "
-            f"{fmt_mb(imb['rss_mb'] / TARGET_X)}; a process holds {fmt_mb(floor['rss_libs'])} "
+            f"{fmt_mb(imb['rss_mb'] / TARGET_X)}; a process holds {fmt_mb(parts['rss_libs'])} "
             "once numpy, pandas, pyarrow and numba are imported and the search kernels loaded, "
             "before it reads a row.",
         ]
